@@ -1,0 +1,160 @@
+"""Activity endpoints (stage 1 drafts, history) and the current template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from campaigndesk.activities import selectors, services
+from campaigndesk.activities.models import Activity
+from campaigndesk.activities.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityPage,
+    ActivityPatch,
+    CancelIn,
+    HistoryEntryOut,
+    TemplateOut,
+)
+from campaigndesk.activities.workflow import Status as ActivityStatus
+from campaigndesk.core.errors import ValidationFailed
+from campaigndesk.core.formatting import local_iso, money
+from campaigndesk.core.models import AuditEntry
+from campaigndesk.org.schemas import ErrorOut
+
+router = Router(tags=["activities"])
+
+PAGE_SIZE = 20
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                422: ErrorOut}
+
+
+def activity_out(activity: Activity) -> dict[str, Any]:
+    lines = list(activity.budget_lines.all())
+    return {
+        "id": activity.pk,
+        "title": activity.title,
+        "market": activity.market.code,
+        "status": activity.status,
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "venue": activity.venue,
+        "sections": activity.sections,
+        "budget": [
+            {"category": line.category, "item": line.item, "amount": money(line.amount)}
+            for line in lines
+        ],
+        "budget_total": money(activity.budget_total),
+        "targets": {
+            "attendance": activity.target_attendance,
+            "leads": activity.target_leads,
+            "sales": money(activity.target_sales),
+        },
+        "staffing": activity.staffing,
+        "revision": activity.revision,
+        "version": activity.version,
+        "template_version": activity.template.version,
+        "created_by": activity.created_by.get_username(),
+        "created_at": local_iso(activity.created_at),
+        "updated_at": local_iso(activity.updated_at),
+        "submitted_at": local_iso(activity.submitted_at),
+    }
+
+
+def history_out(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": local_iso(entry.at),
+        "actor": entry.actor.get_username() if entry.actor else None,
+        "on_behalf_of": entry.on_behalf_of.get_username() if entry.on_behalf_of else None,
+        "action": entry.action,
+        "from_status": entry.from_status,
+        "to_status": entry.to_status,
+        "note": entry.note,
+        "changes": entry.changes,
+    }
+
+
+def _reload(request: HttpRequest, activity: Activity) -> dict[str, Any]:
+    return activity_out(selectors.activity_get(user=request.auth, activity_id=activity.pk))
+
+
+@router.get("/templates/current", response={200: TemplateOut, **READ_ERRORS},
+            tags=["templates"], summary="The current HQ proposal template")
+def template_current(request: HttpRequest) -> dict[str, Any]:
+    template = selectors.template_current()
+    return {
+        "version": template.version,
+        "lead_days": template.lead_days,
+        "sections": [
+            {"key": s.key, "title": s.label, "required": s.required, "help_text": s.help}
+            for s in template.sections.all()
+        ],
+    }
+
+
+class ActivityFilters(Schema):
+    market: str | None = Field(None, description="market code")
+    status: str | None = Field(None, description="an activity status")
+    page: int = Field(1, ge=1, le=100_000)
+
+
+@router.get("/activities", response={200: ActivityPage, **READ_ERRORS, 422: ErrorOut},
+            summary="Activities the caller may see, newest start first, 20 a page")
+def activities_list(request: HttpRequest, filters: Query[ActivityFilters]) -> dict[str, Any]:
+    if filters.status and filters.status not in ActivityStatus.values:
+        raise ValidationFailed({"status": ", ".join(ActivityStatus.values)})
+    qs = selectors.activities_for_user(
+        user=request.auth, market=filters.market, status=filters.status
+    )
+    count = qs.count()
+    offset = (filters.page - 1) * PAGE_SIZE
+    return {
+        "items": [activity_out(a) for a in qs[offset : offset + PAGE_SIZE]],
+        "count": count,
+        "page": filters.page,
+        "page_size": PAGE_SIZE,
+    }
+
+
+@router.post("/activities", response={201: ActivityOut, **WRITE_ERRORS},
+             summary="Create a proposal draft [market_head]")
+def activities_create(request: HttpRequest, payload: ActivityIn) -> Status:
+    activity = services.activity_create(by=request.auth, data=payload.model_dump())
+    return Status(201, _reload(request, activity))
+
+
+@router.get("/activities/{activity_id}", response={200: ActivityOut, **READ_ERRORS})
+def activities_detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    return activity_out(selectors.activity_get(user=request.auth, activity_id=activity_id))
+
+
+@router.patch("/activities/{activity_id}", response={200: ActivityOut, **WRITE_ERRORS},
+              summary="Edit a draft or a proposal under revision [market_head]")
+def activities_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
+    data = payload.model_dump(exclude_unset=True)
+    revision = data.pop("revision")
+    activity = services.activity_update(
+        activity_id=activity_id, by=request.auth, revision=revision, data=data
+    )
+    return _reload(request, activity)
+
+
+@router.post("/activities/{activity_id}/cancel", response={200: ActivityOut, **WRITE_ERRORS},
+             summary="Call the activity off [market_head, hq_manager]")
+def activities_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -> Any:
+    activity = services.activity_cancel(
+        activity_id=activity_id, by=request.auth, reason=payload.reason
+    )
+    return _reload(request, activity)
+
+
+@router.get("/activities/{activity_id}/history", response={200: list[HistoryEntryOut],
+                                                           **READ_ERRORS},
+            summary="Every change of the activity, oldest first")
+def activities_history(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+    activity = selectors.activity_get(user=request.auth, activity_id=activity_id)
+    return [history_out(e) for e in selectors.activity_history(activity=activity)]

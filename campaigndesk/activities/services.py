@@ -1,0 +1,372 @@
+"""Writes on the Activity aggregate. Each service is one transaction that checks the caller,
+the status, and the input, then writes the change and one audit row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaigndesk.activities import workflow
+from campaigndesk.activities.models import (
+    Activity,
+    BudgetCategory,
+    BudgetLine,
+    ProposalTemplate,
+)
+from campaigndesk.core.audit import audit_record
+from campaigndesk.core.errors import Forbidden, NotFound, StaleRevision, ValidationFailed
+from campaigndesk.org import policies
+
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_SECTION_CHARS = 20_000
+STAFFING_ROLES = ("expert", "planner", "support", "market")
+
+# The fields of the proposal a market head writes, in the order they are checked and diffed.
+PROPOSAL_FIELDS = (
+    "title",
+    "start_date",
+    "end_date",
+    "venue",
+    "sections",
+    "budget",
+    "targets",
+    "staffing",
+)
+
+
+def _lock_activity(*, activity_id: int, by: AbstractBaseUser, action: str) -> Activity:
+    """The activity row, locked; 404 if missing or invisible to `by`, 403 if `by` may not act."""
+    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+    if activity is None or not policies.may_see_activity(by, activity):
+        raise NotFound(_("No such activity."))
+    if not policies.may(by, action, activity):
+        raise Forbidden()
+    return activity
+
+
+# --- input checks -------------------------------------------------------------------------------
+
+
+def _clean_text(value: Any, *, name: str, errors: dict[str, str], max_length: int,
+                required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        errors[name] = _("This field is required.")
+    elif len(text) > max_length:
+        errors[name] = _("At most %(n)s characters.") % {"n": max_length}
+    return text
+
+
+def _clean_amount(value: Any, *, name: str, errors: dict[str, str],
+                  required: bool = True) -> Decimal | None:
+    if value is None or value == "":
+        if required:
+            errors[name] = _("This field is required.")
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[name] = _("Enter an amount such as 12500.00.")
+        return None
+    if not amount.is_finite():
+        errors[name] = _("Enter an amount such as 12500.00.")
+        return None
+    if amount < 0:
+        errors[name] = _("Must not be negative.")
+        return None
+    if amount > MAX_AMOUNT:
+        errors[name] = _("Too large.")
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        errors[name] = _("At most two decimal places.")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _clean_count(value: Any, *, name: str, errors: dict[str, str]) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value))
+        except ValueError:
+            errors[name] = _("Enter a whole number.")
+            return None
+    if value < 0:
+        errors[name] = _("Must not be negative.")
+        return None
+    if value > 10_000_000:
+        errors[name] = _("Too large.")
+        return None
+    return int(value)
+
+
+def _clean_proposal(
+    *, template: ProposalTemplate, data: dict[str, Any], partial: bool,
+    current: Activity | None = None,
+) -> dict[str, Any]:
+    """The proposal fields of `data`, checked against the template; `ValidationFailed` lists
+    every refused field at once so a form can show each error beside its field."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+
+    def given(field: str) -> bool:
+        return field in data if partial else True
+
+    if given("title"):
+        clean["title"] = _clean_text(data.get("title"), name="title", errors=errors,
+                                     max_length=120, required=True)
+    if given("venue"):
+        clean["venue"] = _clean_text(data.get("venue"), name="venue", errors=errors,
+                                     max_length=200)
+    for field in ("start_date", "end_date"):
+        if given(field):
+            value = data.get(field)
+            if not isinstance(value, date):
+                errors[field] = _("This field is required.")
+            else:
+                clean[field] = value
+    start = clean.get("start_date", current.start_date if current else None)
+    end = clean.get("end_date", current.end_date if current else None)
+    if start and end and end < start and "end_date" not in errors:
+        errors["end_date"] = _("The end date must not be before the start date.")
+
+    if given("sections"):
+        sections = data.get("sections") or {}
+        if not isinstance(sections, dict):
+            errors["sections"] = _("Expected an object of section texts.")
+        else:
+            keys = {section.key for section in template.sections.all()}
+            clean_sections: dict[str, str] = {}
+            for key, text in sections.items():
+                if key not in keys:
+                    errors[f"sections.{key}"] = _(
+                        "Not a section of template version %(version)s."
+                    ) % {"version": template.version}
+                    continue
+                value = _clean_text(text, name=f"sections.{key}", errors=errors,
+                                    max_length=MAX_SECTION_CHARS)
+                if value:
+                    clean_sections[key] = value
+            clean["sections"] = clean_sections
+
+    if given("budget"):
+        lines = data.get("budget") or []
+        clean_lines: list[dict[str, Any]] = []
+        if not isinstance(lines, list):
+            errors["budget"] = _("Expected a list of budget lines.")
+        else:
+            for index, line in enumerate(lines):
+                prefix = f"budget.{index}"
+                if not isinstance(line, dict):
+                    errors[prefix] = _("Expected a budget line.")
+                    continue
+                category = line.get("category") or ""
+                if category not in BudgetCategory.values:
+                    errors[f"{prefix}.category"] = _("Choose one of: %(choices)s.") % {
+                        "choices": ", ".join(BudgetCategory.values)
+                    }
+                item = _clean_text(line.get("item"), name=f"{prefix}.item", errors=errors,
+                                   max_length=120, required=True)
+                amount = _clean_amount(line.get("amount"), name=f"{prefix}.amount",
+                                       errors=errors)
+                clean_lines.append({"category": category, "item": item, "amount": amount})
+            if len(clean_lines) > 200:
+                errors["budget"] = _("At most 200 budget lines.")
+        clean["budget"] = clean_lines
+
+    if given("targets"):
+        targets = data.get("targets") or {}
+        if not isinstance(targets, dict):
+            errors["targets"] = _("Expected attendance, leads and sales.")
+        else:
+            clean["targets"] = {
+                "attendance": _clean_count(targets.get("attendance"),
+                                           name="targets.attendance", errors=errors),
+                "leads": _clean_count(targets.get("leads"), name="targets.leads",
+                                      errors=errors),
+                "sales": _clean_amount(targets.get("sales"), name="targets.sales",
+                                       errors=errors, required=False),
+            }
+
+    if given("staffing"):
+        clean["staffing"] = _clean_staffing(data.get("staffing") or [], errors=errors)
+
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _clean_staffing(entries: Any, *, errors: dict[str, str]) -> list[dict[str, str]]:
+    if not isinstance(entries, list):
+        errors["staffing"] = _("Expected a list of people.")
+        return []
+    usernames = {e.get("username") for e in entries if isinstance(e, dict) and e.get("username")}
+    known = set(
+        get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True)
+    )
+    clean: list[dict[str, str]] = []
+    for index, entry in enumerate(entries):
+        prefix = f"staffing.{index}"
+        if not isinstance(entry, dict):
+            errors[prefix] = _("Expected a person.")
+            continue
+        username = str(entry.get("username") or "").strip()
+        name = str(entry.get("name") or "").strip()
+        if not username and not name:
+            errors[f"{prefix}.name"] = _("Give a username or a name.")
+        elif username and username not in known:
+            errors[f"{prefix}.username"] = _("No such user.")
+        role = _clean_text(entry.get("role"), name=f"{prefix}.role", errors=errors,
+                           max_length=40, required=True)
+        duty = _clean_text(entry.get("duty"), name=f"{prefix}.duty", errors=errors,
+                           max_length=500, required=True)
+        person = {"role": role, "duty": duty}
+        if username:
+            person["username"] = username
+        if name:
+            person["name"] = name
+        clean.append(person)
+    return clean
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _proposal_snapshot(activity: Activity) -> dict[str, Any]:
+    return {
+        "title": activity.title,
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "venue": activity.venue,
+        "sections": dict(activity.sections),
+        "budget": [
+            {"category": line.category, "item": line.item, "amount": line.amount}
+            for line in activity.budget_lines.all()
+        ],
+        "targets": activity.targets,
+        "staffing": list(activity.staffing),
+    }
+
+
+def _apply(activity: Activity, clean: dict[str, Any]) -> None:
+    for field in ("title", "start_date", "end_date", "venue", "sections", "staffing"):
+        if field in clean:
+            setattr(activity, field, clean[field])
+    if "targets" in clean:
+        activity.target_attendance = clean["targets"]["attendance"]
+        activity.target_leads = clean["targets"]["leads"]
+        activity.target_sales = clean["targets"]["sales"]
+
+
+def _write_budget(activity: Activity, lines: list[dict[str, Any]]) -> None:
+    activity.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(activity=activity, position=index, **line) for index, line in enumerate(lines)
+    )
+
+
+@transaction.atomic
+def activity_create(*, by: AbstractBaseUser, data: dict[str, Any]) -> Activity:
+    """A market head starts a proposal draft of their own market on the current HQ template."""
+    if not policies.may(by, "create"):
+        raise Forbidden(_("Only a market head can create an activity proposal."))
+    template = ProposalTemplate.objects.current()
+    clean = _clean_proposal(template=template, data=data, partial=False)
+    activity = Activity(
+        market_id=policies.market_id_of(by),
+        template=template,
+        status=workflow.Status.DRAFT,
+        created_by=by,
+    )
+    _apply(activity, clean)
+    activity.save()
+    _write_budget(activity, clean["budget"])
+    audit_record(
+        actor=by,
+        action="create",
+        obj=activity,
+        activity_id=activity.pk,
+        to_status=activity.status,
+        changes={"fields": sorted(k for k, v in clean.items() if v not in ("", [], {}, None))},
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, activity_id: int, by: AbstractBaseUser, revision: int, data: dict[str, Any]
+) -> Activity:
+    """The market head edits the proposal while it is a draft or a revision is requested; the
+    edit must be based on the current `revision`, so two people never overwrite each other."""
+    activity = _lock_activity(activity_id=activity_id, by=by, action="edit")
+    workflow.ensure_editable(activity.status)
+    if revision != activity.revision:
+        raise StaleRevision(
+            _("This proposal was changed after you opened it (revision %(yours)s, now "
+              "%(current)s); reload it and apply your edit again.")
+            % {"yours": revision, "current": activity.revision},
+            details={"revision": activity.revision},
+        )
+    template = ProposalTemplate.objects.prefetch_related("sections").get(pk=activity.template_id)
+    clean = _clean_proposal(template=template, data=data, partial=True, current=activity)
+    before = _proposal_snapshot(activity)
+    _apply(activity, clean)
+    if "budget" in clean:
+        _write_budget(activity, clean["budget"])
+    after = {**before, **{k: v for k, v in clean.items()}}
+    changed = {
+        field: {"before": _jsonable(before[field]), "after": _jsonable(after[field])}
+        for field in PROPOSAL_FIELDS
+        if _jsonable(before[field]) != _jsonable(after[field])
+    }
+    if changed:
+        activity.revision += 1
+        activity.save()
+        audit_record(
+            actor=by,
+            action="edit",
+            obj=activity,
+            activity_id=activity.pk,
+            from_status=activity.status,
+            to_status=activity.status,
+            changes=changed,
+        )
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity_id: int, by: AbstractBaseUser, reason: str = "") -> Activity:
+    """The market head or the HQ manager calls an activity off before it goes on site."""
+    activity = _lock_activity(activity_id=activity_id, by=by, action="cancel")
+    previous = activity.status
+    activity.status = workflow.next_status("cancel", previous)
+    activity.revision += 1
+    activity.save(update_fields=["status", "revision", "updated_at"])
+    audit_record(
+        actor=by,
+        action="cancel",
+        obj=activity,
+        activity_id=activity.pk,
+        from_status=previous,
+        to_status=activity.status,
+        note=reason.strip(),
+    )
+    return activity
+

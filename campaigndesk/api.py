@@ -1,0 +1,33 @@
+"""The one NinjaAPI, at /api/v1/: every app contributes a router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from campaigndesk.activities.api import router as activities_router
+from campaigndesk.core.api_errors import install_error_handlers
+from campaigndesk.org.api import router as org_router
+from campaigndesk.org.auth import BearerToken
+
+api = NinjaAPI(
+    title="CampaignDesk API",
+    version="1",
+    description=(
+        "REST API of CampaignDesk (推广活动协同平台). Get a token from `POST /auth/token`, then "
+        "send `Authorization: Bearer <token>`. Errors: `{\"error\": {code, message, details}}`; "
+        "messages follow `Accept-Language` (zh-hans by default, or en)."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+
+@api.get("/health", auth=None, tags=["system"], summary="Liveness check (no database)")
+def health(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+api.add_router("", org_router)
+api.add_router("", activities_router)

@@ -1,0 +1,119 @@
+"""One error body for every failure of the API: {"error": {code, message, details}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from campaigndesk.core.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ValidationFailed,
+)
+
+# Pydantic error types that mean "the JSON has the wrong type here" (400 bad_request); the rest
+# (missing, out of range, not a date, …) are 422 validation_error, as the contract sets out.
+WRONG_TYPE_ERRORS = frozenset(
+    {
+        "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
+        "string_type", "bool_type", "bool_parsing", "list_type", "dict_type", "model_type",
+        "model_attributes_type", "decimal_type", "json_invalid", "json_type", "is_instance_of",
+        "tuple_type", "set_type", "date_type", "datetime_type",
+    }
+)
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "file", "header", "cookie"}:
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"greater_than", "greater_than_equal"}:
+        return _("Must be at least %(limit)s.") % {"limit": ctx.get("gt", ctx.get("ge"))}
+    if kind in {"less_than", "less_than_equal"}:
+        return _("Must be at most %(limit)s.") % {"limit": ctx.get("lt", ctx.get("le"))}
+    if kind in {"string_too_long", "too_long"}:
+        return _("Too long.")
+    if kind in {"string_too_short", "too_short"}:
+        return _("Too short.")
+    if kind.startswith("date") or kind.startswith("datetime") or kind.startswith("time"):
+        return _("Enter a valid date (YYYY-MM-DD) or time (ISO 8601).")
+    if kind.startswith("decimal"):
+        return _("Enter an amount such as 12500.00.")
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind in {"string_type"}:
+        return _("Enter text.")
+    if kind in {"list_type"}:
+        return _("Expected a list.")
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return _("Expected an object.")
+    if kind in {"literal_error", "enum"}:
+        return _("Not one of the allowed values.")
+    return _("Invalid value.")
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return error_response(api, request, exc)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields = {_field_name(e.get("loc", ())): _reason(e) for e in exc.errors}
+        if any(e.get("type") in WRONG_TYPE_ERRORS for e in exc.errors):
+            error: DomainError = BadRequest(
+                _("Some fields have the wrong type."), details={"fields": fields}
+            )
+        else:
+            error = ValidationFailed(fields)
+        return error_response(api, request, error)
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = error_response(api, request, NotAuthenticated())
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            return error_response(api, request, BadRequest(_("The request body is not valid JSON.")))
+        if exc.status_code == 401:
+            return error_response(api, request, NotAuthenticated())
+        if exc.status_code == 403:
+            return error_response(api, request, Forbidden())
+        if exc.status_code == 404:
+            return error_response(api, request, NotFound())
+        generic = DomainError(str(exc))
+        generic.status = exc.status_code
+        return error_response(api, request, generic)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, NotFound())
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error_response(api, request, Forbidden())

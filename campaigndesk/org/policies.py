@@ -1,0 +1,97 @@
+"""Who sees and does what.
+
+A market's people see only their own market's activities; to them another market's activity does
+not exist (callers turn "may not see" into 404). HQ roles see every market. Whether a role may do
+an action is the table below; it is checked after visibility, so a refused action on a visible
+activity is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from campaigndesk.org.roles import HQ_ROLES, MARKET_ROLES, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class MarketBound(Protocol):
+    market_id: int
+
+
+# action -> roles that may do it (on an activity they can see).
+ACTIVITY_ACTIONS: dict[str, frozenset[Role]] = {
+    "view": HQ_ROLES | MARKET_ROLES,
+    "create": frozenset({Role.MARKET_HEAD}),
+    "edit": frozenset({Role.MARKET_HEAD}),
+    "submit": frozenset({Role.MARKET_HEAD}),
+    "resubmit": frozenset({Role.MARKET_HEAD}),
+    "cancel": frozenset({Role.MARKET_HEAD, Role.HQ_MANAGER}),
+    "grant_lead_time_exception": frozenset({Role.HQ_MANAGER}),
+    "open_review": frozenset({Role.HQ_MANAGER}),
+    "return": frozenset({Role.HQ_MANAGER}),
+    "decide": frozenset({Role.HQ_MANAGER}),
+    "start_onsite": frozenset({Role.HQ_MANAGER, Role.MARKET_HEAD}),
+    "wrap_up": frozenset({Role.MARKET_HEAD}),
+    "evaluate": frozenset({Role.HQ_MANAGER}),
+    "archive": frozenset({Role.HQ_MANAGER}),
+}
+
+
+def role_of(user: AnyUser) -> Role | None:
+    """The user's role; a superuser without a profile counts as `admin`."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    profile = getattr(user, "profile", None)
+    if profile is not None:
+        return Role(profile.role)
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    return None
+
+
+def market_id_of(user: AnyUser) -> int | None:
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile.market_id if profile is not None else None
+
+
+def is_hq(user: AnyUser) -> bool:
+    return role_of(user) in HQ_ROLES
+
+
+def activity_scope(user: AnyUser) -> Q:
+    """A filter on activities (or anything with a `market`) to what the user may see."""
+    role = role_of(user)
+    if role in HQ_ROLES:
+        return Q()
+    if role in MARKET_ROLES:
+        return Q(market_id=market_id_of(user))
+    return Q(pk__in=[])
+
+
+def market_scope(user: AnyUser) -> Q:
+    """A filter on markets to those the user may see."""
+    role = role_of(user)
+    if role in HQ_ROLES:
+        return Q()
+    if role in MARKET_ROLES:
+        return Q(pk=market_id_of(user))
+    return Q(pk__in=[])
+
+
+def may_see_activity(user: AnyUser, activity: MarketBound) -> bool:
+    role = role_of(user)
+    if role in HQ_ROLES:
+        return True
+    return role in MARKET_ROLES and activity.market_id == market_id_of(user)
+
+
+def may(user: AnyUser, action: str, activity: MarketBound | None = None) -> bool:
+    """May `user` do `action` (on `activity`, when given)?"""
+    role = role_of(user)
+    if role is None or role not in ACTIVITY_ACTIONS[action]:
+        return False
+    return activity is None or may_see_activity(user, activity)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: dict = Field(default_factory=dict)
+
+
+class ErrorOut(Schema):
+    """Every 4xx: `{"error": {code, message, details}}`."""
+
+    error: ErrorBody
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str | None
+    department: str | None
+    market: str | None
+    office: str | None
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+    user: MeOut
+
+
+class OfficeOut(Schema):
+    code: str
+    name: str
+    head: str | None
+
+
+class MarketOut(Schema):
+    code: str
+    name: str
+    province: str
+    head: str | None
+    offices: list[OfficeOut]
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    invited_by_default: bool
+
