@@ -1,0 +1,56 @@
+# CampaignDesk developer commands. `make run` sets everything up on a fresh clone.
+PY ?= python3
+VENV = .venv
+BIN = $(VENV)/bin
+PYTEST_ARGS ?=
+
+# The stamp makes repeated `make run` / `make test` quick: pip runs again only
+# when the lock file or pyproject.toml changes.
+STAMP = $(VENV)/.installed
+
+.PHONY: install run test lint format messages vendor clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.lock
+	$(BIN)/python -m pip install --no-deps -e .
+	touch $@
+
+# run and messages are for a developer's machine: development settings, no secret key needed.
+run messages: export DEBUG ?= 1
+
+# Serves http://127.0.0.1:8000 with the demo data (seed_demo is idempotent and prints the logins).
+# Later the task worker will be started here beside runserver.
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# SQLite by default; set DATABASE_URL=postgres://… to run on PostgreSQL.
+# Playwright's sync API runs an event loop in the test thread, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+test: install
+	mkdir -p var
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy campaigndesk
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en -i '.venv/*' -i 'static/*' -i 'staticfiles/*' -i 'var/*'
+	$(BIN)/python manage.py compilemessages -i .venv
+
+vendor:
+	bash scripts/vendor_assets.sh
+
+clean:
+	rm -rf var $(VENV)

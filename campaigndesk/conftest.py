@@ -1,0 +1,78 @@
+"""Shared fixtures: the contract's demo organisation, and an API client per user."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from campaigndesk.core.demo import seed_demo
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo organisation, template and one sample draft per market."""
+    seed_demo()
+
+
+@pytest.fixture
+def user(demo: None):  # type: ignore[no-untyped-def]
+    """`user("sn_head")` → that demo user."""
+    User = get_user_model()
+
+    def get(username: str):  # type: ignore[no-untyped-def]
+        return User.objects.select_related("profile").get(username=username)
+
+    return get
+
+
+class ApiClient:
+    """A JSON client for /api/v1 holding one user's bearer token."""
+
+    def __init__(self, token: str | None = None, language: str | None = None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if token:
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        if language:
+            self.headers["HTTP_ACCEPT_LANGUAGE"] = language
+
+    def _send(self, method: str, path: str, body: Any = None, raw: str | None = None) -> Any:
+        data = raw if raw is not None else (json.dumps(body) if body is not None else "")
+        return getattr(self.client, method)(
+            f"/api/v1{path}", data=data, content_type="application/json", **self.headers
+        )
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.client.get(f"/api/v1{path}", params or {}, **self.headers)
+
+    def post(self, path: str, body: Any = None, raw: str | None = None) -> Any:
+        return self._send("post", path, body, raw)
+
+    def patch(self, path: str, body: Any = None, raw: str | None = None) -> Any:
+        return self._send("patch", path, body, raw)
+
+    def put(self, path: str, body: Any = None) -> Any:
+        return self._send("put", path, body)
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api/v1{path}", **self.headers)
+
+
+@pytest.fixture
+def api(demo: None):  # type: ignore[no-untyped-def]
+    """`api("sn_head")` → an ApiClient logged in through POST /auth/token; `api()` anonymous."""
+
+    def make(username: str | None = None, language: str | None = None) -> ApiClient:
+        if username is None:
+            return ApiClient(language=language)
+        response = ApiClient().post(
+            "/auth/token", {"username": username, "password": "campaign-demo"}
+        )
+        assert response.status_code == 200, response.content
+        return ApiClient(response.json()["token"], language=language)
+
+    return make
