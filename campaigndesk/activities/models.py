@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.models import TimeStampedModel
@@ -93,7 +94,7 @@ class TemplateSection(models.Model):
 
 
 class BudgetCategory(models.TextChoices):
-    VENUE = "venue", _("Venue")
+    VENUE = "venue", pgettext_lazy("budget category", "Venue")
     PROMOTION = "promotion", _("Advertising and promotion")
     MATERIALS = "materials", _("Materials and gifts")
     TRAVEL = "travel", _("Travel and lodging")

@@ -18,7 +18,7 @@ from campaigndesk.activities.models import Activity, BudgetCategory
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from campaigndesk.org import policies
-from campaigndesk.org.selectors import markets_for_user
+from campaigndesk.org.selectors import market_choices_for_user
 
 PAGE_SIZE = 20
 
@@ -54,7 +54,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "market": market,
         "statuses": Status.choices,
-        "markets": markets_for_user(user=request.user) if policies.is_hq(request.user) else [],
+        "markets": market_choices_for_user(user=request.user) if policies.is_hq(request.user) else [],
         "may_create": policies.may(request.user, "create"),
     }
     template = "activities/partials/_list_results.html" if request.htmx else "activities/list.html"

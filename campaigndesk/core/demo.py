@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,12 +109,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
             )
 
     logins = []
+    password_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
     for username, display, role, market, office, department in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(
+            user = User.objects.create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password=password_hash,
                 is_staff=role == "admin",
                 is_superuser=role == "admin",
             )

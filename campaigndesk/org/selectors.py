@@ -21,3 +21,8 @@ def markets_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Mark
 
 def departments_all() -> QuerySet[Department]:
     return Department.objects.order_by("position", "code")
+
+
+def market_choices_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Market]:
+    """Code and name of each market `user` may see, for filters."""
+    return Market.objects.filter(policies.market_scope(user)).only("code", "name").order_by("code")

@@ -1,0 +1,24 @@
+"""Django's model backend, loading the person's profile with the user in one query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class ProfileBackend(ModelBackend):
+    """Every page needs the role, market and department of the user; fetch them with the user
+    instead of one query each."""
+
+    def get_user(self, user_id: Any) -> Any:
+        user = (
+            get_user_model()
+            ._default_manager.select_related(
+                "profile__market", "profile__office", "profile__department"
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
