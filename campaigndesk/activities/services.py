@@ -316,7 +316,7 @@ def activity_update(
     """The market head edits the proposal while it is a draft or a revision is requested; the
     edit must be based on the current `revision`, so two people never overwrite each other."""
     activity = _lock_activity(activity_id=activity_id, by=by, action="edit")
-    pass
+    workflow.ensure_editable(activity.status)
     if revision != activity.revision:
         raise StaleRevision(
             _("This proposal was changed after you opened it (revision %(yours)s, now "
