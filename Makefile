@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 # run and messages are for a developer's machine: development settings, no secret key needed.
-run messages: export DEBUG ?= 1
+run messages lint: export DEBUG ?= 1
 
 # Serves http://127.0.0.1:8000 with the demo data (seed_demo is idempotent and prints the logins).
 # Later the task worker will be started here beside runserver.

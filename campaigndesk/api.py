@@ -15,7 +15,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "REST API of CampaignDesk (推广活动协同平台). Get a token from `POST /auth/token`, then "
-        "send `Authorization: Bearer <token>`. Errors: `{\"error\": {code, message, details}}`; "
+        'send `Authorization: Bearer <token>`. Errors: `{"error": {code, message, details}}`; '
         "messages follow `Accept-Language` (zh-hans by default, or en)."
     ),
     auth=BearerToken(),

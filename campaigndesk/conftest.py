@@ -65,7 +65,7 @@ class ApiClient:
 
     def __init__(self, token: str | None = None, language: str | None = None) -> None:
         self.client = Client()
-        self.headers: dict[str, str] = {}
+        self.headers: dict[str, Any] = {}
         if token:
             self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         if language:

@@ -42,7 +42,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Set CAMPAIGNDESK_SECRET_KEY (or DEBUG=1 for a development server)."
         )
-    SECRET_KEY = "campaigndesk-development-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "campaigndesk-development-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "campaigndesk.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

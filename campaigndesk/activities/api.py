@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Body, Query, Router, Schema, Status
 from pydantic import Field
 
 from campaigndesk.activities import selectors, services
@@ -22,6 +21,7 @@ from campaigndesk.activities.schemas import (
 from campaigndesk.activities.workflow import Status as ActivityStatus
 from campaigndesk.core.errors import ValidationFailed
 from campaigndesk.core.formatting import local_iso, money
+from campaigndesk.core.http import ApiRequest
 from campaigndesk.core.models import AuditEntry
 from campaigndesk.org.schemas import ErrorOut
 
@@ -29,8 +29,14 @@ router = Router(tags=["activities"])
 
 PAGE_SIZE = 20
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                422: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def activity_out(activity: Activity) -> dict[str, Any]:
@@ -78,13 +84,17 @@ def history_out(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def _reload(request: HttpRequest, activity: Activity) -> dict[str, Any]:
+def _reload(request: ApiRequest, activity: Activity) -> dict[str, Any]:
     return activity_out(selectors.activity_get(user=request.auth, activity_id=activity.pk))
 
 
-@router.get("/templates/current", response={200: TemplateOut, **READ_ERRORS},
-            tags=["templates"], summary="The current HQ proposal template")
-def template_current(request: HttpRequest) -> dict[str, Any]:
+@router.get(
+    "/templates/current",
+    response={200: TemplateOut, **READ_ERRORS},
+    tags=["templates"],
+    summary="The current HQ proposal template",
+)
+def template_current(request: ApiRequest) -> dict[str, Any]:
     template = selectors.template_current()
     return {
         "version": template.version,
@@ -102,9 +112,12 @@ class ActivityFilters(Schema):
     page: int = Field(1, ge=1, le=100_000)
 
 
-@router.get("/activities", response={200: ActivityPage, **READ_ERRORS, 422: ErrorOut},
-            summary="Activities the caller may see, newest start first, 20 a page")
-def activities_list(request: HttpRequest, filters: Query[ActivityFilters]) -> dict[str, Any]:
+@router.get(
+    "/activities",
+    response={200: ActivityPage, **READ_ERRORS, 422: ErrorOut},
+    summary="Activities the caller may see, newest start first, 20 a page",
+)
+def activities_list(request: ApiRequest, filters: Query[ActivityFilters]) -> dict[str, Any]:
     if filters.status and filters.status not in ActivityStatus.values:
         raise ValidationFailed({"status": ", ".join(ActivityStatus.values)})
     qs = selectors.activities_for_user(
@@ -120,21 +133,27 @@ def activities_list(request: HttpRequest, filters: Query[ActivityFilters]) -> di
     }
 
 
-@router.post("/activities", response={201: ActivityOut, **WRITE_ERRORS},
-             summary="Create a proposal draft [market_head]")
-def activities_create(request: HttpRequest, payload: ActivityIn) -> Status:
+@router.post(
+    "/activities",
+    response={201: ActivityOut, **WRITE_ERRORS},
+    summary="Create a proposal draft [market_head]",
+)
+def activities_create(request: ApiRequest, payload: ActivityIn) -> Status:
     activity = services.activity_create(by=request.auth, data=payload.model_dump())
     return Status(201, _reload(request, activity))
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **READ_ERRORS})
-def activities_detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+def activities_detail(request: ApiRequest, activity_id: int) -> dict[str, Any]:
     return activity_out(selectors.activity_get(user=request.auth, activity_id=activity_id))
 
 
-@router.patch("/activities/{activity_id}", response={200: ActivityOut, **WRITE_ERRORS},
-              summary="Edit a draft or a proposal under revision [market_head]")
-def activities_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
+@router.patch(
+    "/activities/{activity_id}",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Edit a draft or a proposal under revision [market_head]",
+)
+def activities_update(request: ApiRequest, activity_id: int, payload: ActivityPatch) -> Any:
     data = payload.model_dump(exclude_unset=True)
     revision = data.pop("revision")
     activity = services.activity_update(
@@ -143,18 +162,25 @@ def activities_update(request: HttpRequest, activity_id: int, payload: ActivityP
     return _reload(request, activity)
 
 
-@router.post("/activities/{activity_id}/cancel", response={200: ActivityOut, **WRITE_ERRORS},
-             summary="Call the activity off [market_head, hq_manager]")
-def activities_cancel(request: HttpRequest, activity_id: int, payload: CancelIn) -> Any:
+@router.post(
+    "/activities/{activity_id}/cancel",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Call the activity off [market_head, hq_manager]",
+)
+def activities_cancel(
+    request: ApiRequest, activity_id: int, payload: Body[CancelIn | None] = None
+) -> Any:
     activity = services.activity_cancel(
-        activity_id=activity_id, by=request.auth, reason=payload.reason
+        activity_id=activity_id, by=request.auth, reason=payload.reason if payload else ""
     )
     return _reload(request, activity)
 
 
-@router.get("/activities/{activity_id}/history", response={200: list[HistoryEntryOut],
-                                                           **READ_ERRORS},
-            summary="Every change of the activity, oldest first")
-def activities_history(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/activities/{activity_id}/history",
+    response={200: list[HistoryEntryOut], **READ_ERRORS},
+    summary="Every change of the activity, oldest first",
+)
+def activities_history(request: ApiRequest, activity_id: int) -> list[dict[str, Any]]:
     activity = selectors.activity_get(user=request.auth, activity_id=activity_id)
     return [history_out(e) for e in selectors.activity_history(activity=activity)]

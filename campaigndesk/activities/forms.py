@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.activities.models import Activity, BudgetCategory, ProposalTemplate
@@ -27,11 +28,13 @@ class ProposalForm(forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     end_date = forms.DateField(label=_("End date"), widget=DateInput())
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    target_attendance = forms.IntegerField(label=_("Target attendance"), min_value=0,
-                                           required=False)
+    target_attendance = forms.IntegerField(
+        label=_("Target attendance"), min_value=0, required=False
+    )
     target_leads = forms.IntegerField(label=_("Target leads"), min_value=0, required=False)
-    target_sales = forms.DecimalField(label=_("Target sales (¥)"), min_value=0, max_digits=14,
-                                      decimal_places=2, required=False)
+    target_sales = forms.DecimalField(
+        label=_("Target sales (¥)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, template: ProposalTemplate, **kwargs: Any) -> None:
@@ -48,18 +51,16 @@ class ProposalForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.section_fields.append((section, self[name]))
-        for name, field in self.fields.items():
-            css = "form-control"
-            field.widget.attrs.setdefault("class", css)
         self.budget_rows = self._budget_rows()
 
     # --- budget lines: parallel lists budget_category / budget_item / budget_amount ---------
 
     def _budget_rows(self) -> list[dict[str, Any]]:
         if self.is_bound:
-            categories = self.data.getlist("budget_category")
-            items = self.data.getlist("budget_item")
-            amounts = self.data.getlist("budget_amount")
+            data: QueryDict = self.data  # type: ignore[assignment]
+            categories = data.getlist("budget_category")
+            items = data.getlist("budget_item")
+            amounts = data.getlist("budget_amount")
             rows = [
                 {"category": c, "item": i.strip(), "amount": a.strip(), "errors": {}}
                 for c, i, a in zip(categories, items, amounts, strict=False)
@@ -70,7 +71,7 @@ class ProposalForm(forms.Form):
 
     @staticmethod
     def category_choices() -> list[tuple[str, str]]:
-        return list(BudgetCategory.choices)
+        return [(value, str(label)) for value, label in BudgetCategory.choices]
 
     # --- to and from the services -----------------------------------------------------------
 
@@ -141,6 +142,8 @@ def proposal_initial(activity: Activity) -> dict[str, Any]:
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000,
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )

@@ -21,8 +21,9 @@ class TemplateOut(Schema):
 
 
 class BudgetLineIn(Schema):
-    category: str = Field(description="venue, promotion, materials, travel, staff, "
-                                      "hospitality or other")
+    category: str = Field(
+        description="venue, promotion, materials, travel, staff, hospitality or other"
+    )
     item: str
     amount: Decimal = Field(description='money as a string, e.g. "12500.00"')
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,7 @@ PROPOSAL_FIELDS = (
 )
 
 
-def _lock_activity(*, activity_id: int, by: AbstractBaseUser, action: str) -> Activity:
+def _lock_activity(*, activity_id: int, by: User, action: str) -> Activity:
     """The activity row, locked; 404 if missing or invisible to `by`, 403 if `by` may not act."""
     activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
     if activity is None or not policies.may_see_activity(by, activity):
@@ -53,8 +53,9 @@ def _lock_activity(*, activity_id: int, by: AbstractBaseUser, action: str) -> Ac
 # --- input checks -------------------------------------------------------------------------------
 
 
-def _clean_text(value: Any, *, name: str, errors: dict[str, str], max_length: int,
-                required: bool = False) -> str:
+def _clean_text(
+    value: Any, *, name: str, errors: dict[str, str], max_length: int, required: bool = False
+) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
         errors[name] = _("This field is required.")
@@ -63,8 +64,9 @@ def _clean_text(value: Any, *, name: str, errors: dict[str, str], max_length: in
     return text
 
 
-def _clean_amount(value: Any, *, name: str, errors: dict[str, str],
-                  required: bool = True) -> Decimal | None:
+def _clean_amount(
+    value: Any, *, name: str, errors: dict[str, str], required: bool = True
+) -> Decimal | None:
     if value is None or value == "":
         if required:
             errors[name] = _("This field is required.")
@@ -108,7 +110,10 @@ def _clean_count(value: Any, *, name: str, errors: dict[str, str]) -> int | None
 
 
 def _clean_proposal(
-    *, template: ProposalTemplate, data: dict[str, Any], partial: bool,
+    *,
+    template: ProposalTemplate,
+    data: dict[str, Any],
+    partial: bool,
     current: Activity | None = None,
 ) -> dict[str, Any]:
     """The proposal fields of `data`, checked against the template; `ValidationFailed` lists
@@ -120,11 +125,11 @@ def _clean_proposal(
         return field in data if partial else True
 
     if given("title"):
-        clean["title"] = _clean_text(data.get("title"), name="title", errors=errors,
-                                     max_length=120, required=True)
+        clean["title"] = _clean_text(
+            data.get("title"), name="title", errors=errors, max_length=120, required=True
+        )
     if given("venue"):
-        clean["venue"] = _clean_text(data.get("venue"), name="venue", errors=errors,
-                                     max_length=200)
+        clean["venue"] = _clean_text(data.get("venue"), name="venue", errors=errors, max_length=200)
     for field in ("start_date", "end_date"):
         if given(field):
             value = data.get(field)
@@ -150,8 +155,9 @@ def _clean_proposal(
                         "Not a section of template version %(version)s."
                     ) % {"version": template.version}
                     continue
-                value = _clean_text(text, name=f"sections.{key}", errors=errors,
-                                    max_length=MAX_SECTION_CHARS)
+                value = _clean_text(
+                    text, name=f"sections.{key}", errors=errors, max_length=MAX_SECTION_CHARS
+                )
                 if value:
                     clean_sections[key] = value
             clean["sections"] = clean_sections
@@ -172,10 +178,14 @@ def _clean_proposal(
                     errors[f"{prefix}.category"] = _("Choose one of: %(choices)s.") % {
                         "choices": ", ".join(BudgetCategory.values)
                     }
-                item = _clean_text(line.get("item"), name=f"{prefix}.item", errors=errors,
-                                   max_length=120, required=True)
-                amount = _clean_amount(line.get("amount"), name=f"{prefix}.amount",
-                                       errors=errors)
+                item = _clean_text(
+                    line.get("item"),
+                    name=f"{prefix}.item",
+                    errors=errors,
+                    max_length=120,
+                    required=True,
+                )
+                amount = _clean_amount(line.get("amount"), name=f"{prefix}.amount", errors=errors)
                 clean_lines.append({"category": category, "item": item, "amount": amount})
             if len(clean_lines) > 200:
                 errors["budget"] = _("At most 200 budget lines.")
@@ -183,16 +193,20 @@ def _clean_proposal(
 
     if given("targets"):
         targets = data.get("targets") or {}
+        if partial and current is not None and isinstance(targets, dict):
+            # A PATCH names only the targets it changes; the others keep their values.
+            targets = {**current.targets, **targets}
         if not isinstance(targets, dict):
             errors["targets"] = _("Expected attendance, leads and sales.")
         else:
             clean["targets"] = {
-                "attendance": _clean_count(targets.get("attendance"),
-                                           name="targets.attendance", errors=errors),
-                "leads": _clean_count(targets.get("leads"), name="targets.leads",
-                                      errors=errors),
-                "sales": _clean_amount(targets.get("sales"), name="targets.sales",
-                                       errors=errors, required=False),
+                "attendance": _clean_count(
+                    targets.get("attendance"), name="targets.attendance", errors=errors
+                ),
+                "leads": _clean_count(targets.get("leads"), name="targets.leads", errors=errors),
+                "sales": _clean_amount(
+                    targets.get("sales"), name="targets.sales", errors=errors, required=False
+                ),
             }
 
     if given("staffing"):
@@ -223,10 +237,12 @@ def _clean_staffing(entries: Any, *, errors: dict[str, str]) -> list[dict[str, s
             errors[f"{prefix}.name"] = _("Give a username or a name.")
         elif username and username not in known:
             errors[f"{prefix}.username"] = _("No such user.")
-        role = _clean_text(entry.get("role"), name=f"{prefix}.role", errors=errors,
-                           max_length=40, required=True)
-        duty = _clean_text(entry.get("duty"), name=f"{prefix}.duty", errors=errors,
-                           max_length=500, required=True)
+        role = _clean_text(
+            entry.get("role"), name=f"{prefix}.role", errors=errors, max_length=40, required=True
+        )
+        duty = _clean_text(
+            entry.get("duty"), name=f"{prefix}.duty", errors=errors, max_length=500, required=True
+        )
         person = {"role": role, "duty": duty}
         if username:
             person["username"] = username
@@ -283,14 +299,16 @@ def _write_budget(activity: Activity, lines: list[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def activity_create(*, by: AbstractBaseUser, data: dict[str, Any]) -> Activity:
+def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
     """A market head starts a proposal draft of their own market on the current HQ template."""
     if not policies.may(by, "create"):
         raise Forbidden(_("Only a market head can create an activity proposal."))
     template = ProposalTemplate.objects.current()
     clean = _clean_proposal(template=template, data=data, partial=False)
+    market_id = policies.market_id_of(by)
+    assert market_id is not None  # a market head always has a market (database constraint)
     activity = Activity(
-        market_id=policies.market_id_of(by),
+        market_id=market_id,
         template=template,
         status=workflow.Status.DRAFT,
         created_by=by,
@@ -310,17 +328,17 @@ def activity_create(*, by: AbstractBaseUser, data: dict[str, Any]) -> Activity:
 
 
 @transaction.atomic
-def activity_update(
-    *, activity_id: int, by: AbstractBaseUser, revision: int, data: dict[str, Any]
-) -> Activity:
+def activity_update(*, activity_id: int, by: User, revision: int, data: dict[str, Any]) -> Activity:
     """The market head edits the proposal while it is a draft or a revision is requested; the
     edit must be based on the current `revision`, so two people never overwrite each other."""
     activity = _lock_activity(activity_id=activity_id, by=by, action="edit")
     workflow.ensure_editable(activity.status)
     if revision != activity.revision:
         raise StaleRevision(
-            _("This proposal was changed after you opened it (revision %(yours)s, now "
-              "%(current)s); reload it and apply your edit again.")
+            _(
+                "This proposal was changed after you opened it (revision %(yours)s, now "
+                "%(current)s); reload it and apply your edit again."
+            )
             % {"yours": revision, "current": activity.revision},
             details={"revision": activity.revision},
         )
@@ -352,7 +370,7 @@ def activity_update(
 
 
 @transaction.atomic
-def activity_cancel(*, activity_id: int, by: AbstractBaseUser, reason: str = "") -> Activity:
+def activity_cancel(*, activity_id: int, by: User, reason: str = "") -> Activity:
     """The market head or the HQ manager calls an activity off before it goes on site."""
     activity = _lock_activity(activity_id=activity_id, by=by, action="cancel")
     previous = activity.status
@@ -369,4 +387,3 @@ def activity_cancel(*, activity_id: int, by: AbstractBaseUser, reason: str = "")
         note=reason.strip(),
     )
     return activity
-

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from campaigndesk.activities.forms import CancelForm, ProposalForm, proposal_ini
 from campaigndesk.activities.models import Activity, BudgetCategory
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from campaigndesk.core.http import PageRequest
 from campaigndesk.org import policies
 from campaigndesk.org.selectors import market_choices_for_user
 
@@ -31,7 +32,7 @@ def _raise_http(error: DomainError) -> None:
         raise PermissionDenied(str(error.message))
 
 
-def _get_activity(request: HttpRequest, activity_id: int) -> Activity:
+def _get_activity(request: PageRequest, activity_id: int) -> Activity:
     try:
         return selectors.activity_get(user=request.user, activity_id=activity_id)
     except NotFound as error:
@@ -40,7 +41,7 @@ def _get_activity(request: HttpRequest, activity_id: int) -> Activity:
 
 @login_required
 @require_GET
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: PageRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     market = request.GET.get("market", "")
     if status not in Status.values:
@@ -54,7 +55,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "market": market,
         "statuses": Status.choices,
-        "markets": market_choices_for_user(user=request.user) if policies.is_hq(request.user) else [],
+        "markets": market_choices_for_user(user=request.user)
+        if policies.is_hq(request.user)
+        else [],
         "may_create": policies.may(request.user, "create"),
     }
     template = "activities/partials/_list_results.html" if request.htmx else "activities/list.html"
@@ -63,7 +66,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: PageRequest) -> HttpResponse:
     if not policies.may(request.user, "create"):
         raise PermissionDenied(_("Only a market head can create an activity proposal."))
     template = selectors.template_current()
@@ -76,21 +79,23 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("activities:detail", activity_id=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "template": template,
-                                                    "activity": None})
+    return render(
+        request, "activities/form.html", {"form": form, "template": template, "activity": None}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_edit(request: PageRequest, activity_id: int) -> HttpResponse:
     activity = _get_activity(request, activity_id)
     if not policies.may(request.user, "edit", activity):
         raise PermissionDenied(_("Only the market head can edit this proposal."))
     if activity.status not in workflow.EDITABLE:
         messages.error(request, _("This proposal can no longer be edited."))
         return redirect("activities:detail", activity_id=activity.pk)
-    form = ProposalForm(request.POST or None, template=activity.template,
-                        initial=proposal_initial(activity))
+    form = ProposalForm(
+        request.POST or None, template=activity.template, initial=proposal_initial(activity)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(
@@ -107,13 +112,16 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("activities:detail", activity_id=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "template": activity.template,
-                                                    "activity": activity})
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "template": activity.template, "activity": activity},
+    )
 
 
 @login_required
 @require_GET
-def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
     activity = _get_activity(request, activity_id)
     sections = [
         (section, activity.sections.get(section.key, ""))
@@ -141,7 +149,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def activity_cancel(request: HttpRequest, activity_id: int) -> HttpResponse:
+def activity_cancel(request: PageRequest, activity_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -156,11 +164,13 @@ def activity_cancel(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def budget_line_row(request: HttpRequest) -> HttpResponse:
+def budget_line_row(request: PageRequest) -> HttpResponse:
     """An empty budget line, added to the form in place by htmx."""
     return render(
         request,
         "activities/partials/_budget_row.html",
-        {"row": {"category": "", "item": "", "amount": "", "errors": {}},
-         "categories": BudgetCategory.choices},
+        {
+            "row": {"category": "", "item": "", "amount": "", "errors": {}},
+            "categories": BudgetCategory.choices,
+        },
     )

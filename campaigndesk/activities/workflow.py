@@ -41,8 +41,9 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "evaluate": (frozenset({S.WRAPPED_UP}), S.EVALUATED),
     "archive": (frozenset({S.EVALUATED}), S.ARCHIVED),
     "cancel": (
-        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.REVISION_REQUESTED, S.RESUBMITTED,
-                   S.APPROVED}),
+        frozenset(
+            {S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.REVISION_REQUESTED, S.RESUBMITTED, S.APPROVED}
+        ),
         S.CANCELLED,
     ),
 }
@@ -72,7 +73,10 @@ def allowed_actions(current: str) -> list[str]:
 def ensure_editable(current: str) -> None:
     if current not in EDITABLE:
         raise InvalidTransition(
-            _("The proposal can only be edited as a draft or when a revision is requested; it is “%(status)s”.")
+            _(
+                "The proposal can only be edited as a draft or when a revision is requested; "
+                "it is “%(status)s”."
+            )
             % {"status": Status(current).label},
             details={"status": current},
         )

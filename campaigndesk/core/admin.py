@@ -8,8 +8,17 @@ from campaigndesk.core.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the trail is evidence, nobody edits or deletes it."""
 
-    list_display = ["at", "actor", "on_behalf_of", "action", "object_type", "object_id",
-                    "activity_id", "from_status", "to_status"]
+    list_display = [
+        "at",
+        "actor",
+        "on_behalf_of",
+        "action",
+        "object_type",
+        "object_id",
+        "activity_id",
+        "from_status",
+        "to_status",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["note", "actor__username", "action"]
     list_select_related = ["actor", "on_behalf_of"]

@@ -18,15 +18,32 @@ from campaigndesk.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from campaigndesk.core.middleware import body_is_json_object
 
 # Pydantic error types that mean "the JSON has the wrong type here" (400 bad_request); the rest
 # (missing, out of range, not a date, …) are 422 validation_error, as the contract sets out.
 WRONG_TYPE_ERRORS = frozenset(
     {
-        "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
-        "string_type", "bool_type", "bool_parsing", "list_type", "dict_type", "model_type",
-        "model_attributes_type", "decimal_type", "json_invalid", "json_type", "is_instance_of",
-        "tuple_type", "set_type", "date_type", "datetime_type",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "float_type",
+        "float_parsing",
+        "string_type",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "model_attributes_type",
+        "decimal_type",
+        "json_invalid",
+        "json_type",
+        "is_instance_of",
+        "tuple_type",
+        "set_type",
+        "date_type",
+        "datetime_type",
     }
 )
 
@@ -81,6 +98,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        if body_is_json_object(request) is False:
+            return error_response(
+                api, request, BadRequest(_("The request body must be a JSON object."))
+            )
         fields = {_field_name(e.get("loc", ())): _reason(e) for e in exc.errors}
         if any(e.get("type") in WRONG_TYPE_ERRORS for e in exc.errors):
             error: DomainError = BadRequest(
@@ -99,7 +120,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:
-            return error_response(api, request, BadRequest(_("The request body is not valid JSON.")))
+            return error_response(
+                api, request, BadRequest(_("The request body is not valid JSON."))
+            )
         if exc.status_code == 401:
             return error_response(api, request, NotAuthenticated())
         if exc.status_code == 403:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from campaigndesk.core.models import AuditEntry
@@ -12,7 +12,7 @@ from campaigndesk.core.models import AuditEntry
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     activity_id: int | None = None,
@@ -20,10 +20,10 @@ def audit_record(
     to_status: str = "",
     note: str = "",
     changes: dict[str, Any] | None = None,
-    on_behalf_of: AbstractBaseUser | None = None,
+    on_behalf_of: User | None = None,
 ) -> AuditEntry:
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if isinstance(actor, User) else None,
         on_behalf_of=on_behalf_of,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -14,7 +14,7 @@ from campaigndesk.activities.models import Activity, BudgetLine, ProposalTemplat
 from campaigndesk.core.audit import audit_record
 from campaigndesk.org.models import Department, Market, Office, Profile
 
-DEMO_PASSWORD = "campaign-demo"  # noqa: S105 - the contract's published demo password
+DEMO_PASSWORD = "campaign-demo"
 
 DEPARTMENTS = [
     ("planning", "企划部", "Planning"),
@@ -55,36 +55,86 @@ PEOPLE = [
 
 # key, 标题, title, required, 填写说明, help
 SECTIONS = [
-    ("background", "活动背景与目的", "Background and goals", True,
-     "市场现状、竞品情况、本次活动要解决的问题与目标。",
-     "Market situation, competitors, what this activity must achieve."),
-    ("theme", "活动主题与形式", "Theme and format", True,
-     "主题、形式(健康讲座、义诊、路演等)、规模。",
-     "Theme, format (health lecture, free clinic, roadshow…), scale."),
-    ("audience", "目标人群与邀约", "Audience and invitations", True,
-     "目标消费者、邀约渠道与预计人数。",
-     "Target consumers, invitation channels, expected numbers."),
-    ("schedule", "活动流程与日程", "Programme and schedule", True,
-     "筹备、宣传、执行各阶段的时间节点与现场流程。",
-     "Milestones of preparation, promotion and execution; the day's programme."),
-    ("promotion", "宣传推广计划", "Promotion plan", True,
-     "媒体、社区、终端宣传安排。",
-     "Media, community and point-of-sale promotion."),
-    ("products", "产品与销售政策", "Products and sales policy", True,
-     "主推产品、促销政策、价格与赠品。",
-     "Featured products, promotions, prices and gifts."),
-    ("staffing_plan", "人员组织安排", "Staffing arrangement", False,
-     "各办事处及人员分工;细化上报时必须完整。",
-     "Who does what, by office; must be complete when resubmitting."),
-    ("materials", "物料需求", "Materials needed", True,
-     "需总部配合准备的物料清单与到位时间。",
-     "Materials HQ must prepare, with the date they are needed."),
-    ("risk", "风险预案", "Risk plan", True,
-     "安全、医疗、舆情等风险及应对措施。",
-     "Safety, medical and public-opinion risks and responses."),
-    ("expected", "预期效果", "Expected results", False,
-     "预期到场人数、意向客户与销售额。",
-     "Expected attendance, leads and sales."),
+    (
+        "background",
+        "活动背景与目的",
+        "Background and goals",
+        True,
+        "市场现状、竞品情况、本次活动要解决的问题与目标。",
+        "Market situation, competitors, what this activity must achieve.",
+    ),
+    (
+        "theme",
+        "活动主题与形式",
+        "Theme and format",
+        True,
+        "主题、形式(健康讲座、义诊、路演等)、规模。",
+        "Theme, format (health lecture, free clinic, roadshow…), scale.",
+    ),
+    (
+        "audience",
+        "目标人群与邀约",
+        "Audience and invitations",
+        True,
+        "目标消费者、邀约渠道与预计人数。",
+        "Target consumers, invitation channels, expected numbers.",
+    ),
+    (
+        "schedule",
+        "活动流程与日程",
+        "Programme and schedule",
+        True,
+        "筹备、宣传、执行各阶段的时间节点与现场流程。",
+        "Milestones of preparation, promotion and execution; the day's programme.",
+    ),
+    (
+        "promotion",
+        "宣传推广计划",
+        "Promotion plan",
+        True,
+        "媒体、社区、终端宣传安排。",
+        "Media, community and point-of-sale promotion.",
+    ),
+    (
+        "products",
+        "产品与销售政策",
+        "Products and sales policy",
+        True,
+        "主推产品、促销政策、价格与赠品。",
+        "Featured products, promotions, prices and gifts.",
+    ),
+    (
+        "staffing_plan",
+        "人员组织安排",
+        "Staffing arrangement",
+        False,
+        "各办事处及人员分工;细化上报时必须完整。",
+        "Who does what, by office; must be complete when resubmitting.",
+    ),
+    (
+        "materials",
+        "物料需求",
+        "Materials needed",
+        True,
+        "需总部配合准备的物料清单与到位时间。",
+        "Materials HQ must prepare, with the date they are needed.",
+    ),
+    (
+        "risk",
+        "风险预案",
+        "Risk plan",
+        True,
+        "安全、医疗、舆情等风险及应对措施。",
+        "Safety, medical and public-opinion risks and responses.",
+    ),
+    (
+        "expected",
+        "预期效果",
+        "Expected results",
+        False,
+        "预期到场人数、意向客户与销售额。",
+        "Expected attendance, leads and sales.",
+    ),
 ]
 
 
@@ -140,9 +190,16 @@ def seed_demo() -> list[tuple[str, str, str]]:
             version=1, lead_days=20, is_current=True, note="总部标准活动方案模板"
         )
         TemplateSection.objects.bulk_create(
-            TemplateSection(template=template, key=key, title=title, title_en=title_en,
-                            required=required, help_text=help_zh, help_text_en=help_en,
-                            position=position)
+            TemplateSection(
+                template=template,
+                key=key,
+                title=title,
+                title_en=title_en,
+                required=required,
+                help_text=help_zh,
+                help_text_en=help_en,
+                position=position,
+            )
             for position, (key, title, title_en, required, help_zh, help_en) in enumerate(SECTIONS)
         )
 
@@ -166,21 +223,51 @@ def _seed_sample_drafts(*, markets: dict[str, Market], template: ProposalTemplat
         head = User.objects.get(username=f"{code.lower()}_head")
         start = today + timedelta(days=offset)
         activity = Activity.objects.create(
-            market=market, template=template, title=title, venue=venue,
-            start_date=start, end_date=start + timedelta(days=2), created_by=head,
+            market=market,
+            template=template,
+            title=title,
+            venue=venue,
+            start_date=start,
+            end_date=start + timedelta(days=2),
+            created_by=head,
             sections={
                 "background": "中老年消费者对心脑血管保健需求旺盛,竞品近期在本地加大投入。",
                 "theme": "专家义诊 + 健康讲座 + 产品体验,三天。",
             },
-            target_attendance=1500, target_leads=300, target_sales=Decimal("180000.00"),
+            target_attendance=1500,
+            target_leads=300,
+            target_sales=Decimal("180000.00"),
         )
-        BudgetLine.objects.bulk_create([
-            BudgetLine(activity=activity, position=0, category="venue", item="场地租赁",
-                       amount=Decimal("12000.00")),
-            BudgetLine(activity=activity, position=1, category="promotion", item="报纸与社区宣传",
-                       amount=Decimal("18500.00")),
-            BudgetLine(activity=activity, position=2, category="staff", item="专家劳务",
-                       amount=Decimal("9000.00")),
-        ])
-        audit_record(actor=head, action="create", obj=activity, activity_id=activity.pk,
-                     to_status=activity.status, note="演示数据")
+        BudgetLine.objects.bulk_create(
+            [
+                BudgetLine(
+                    activity=activity,
+                    position=0,
+                    category="venue",
+                    item="场地租赁",
+                    amount=Decimal("12000.00"),
+                ),
+                BudgetLine(
+                    activity=activity,
+                    position=1,
+                    category="promotion",
+                    item="报纸与社区宣传",
+                    amount=Decimal("18500.00"),
+                ),
+                BudgetLine(
+                    activity=activity,
+                    position=2,
+                    category="staff",
+                    item="专家劳务",
+                    amount=Decimal("9000.00"),
+                ),
+            ]
+        )
+        audit_record(
+            actor=head,
+            action="create",
+            obj=activity,
+            activity_id=activity.pk,
+            to_status=activity.status,
+            note="演示数据",
+        )

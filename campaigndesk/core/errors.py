@@ -56,7 +56,9 @@ class InvalidTransition(DomainError):
 class StaleRevision(DomainError):
     code = "stale_revision"
     status = 409
-    default_message = _("Someone else changed this in the meantime; reload and apply your edit again.")
+    default_message = _(
+        "Someone else changed this in the meantime; reload and apply your edit again."
+    )
 
 
 class ScheduleConflict(DomainError):

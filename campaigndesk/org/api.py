@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from campaigndesk.core.formatting import local_iso
+from campaigndesk.core.http import ApiRequest
 from campaigndesk.org import policies, selectors, services
 from campaigndesk.org.models import Market
 from campaigndesk.org.schemas import (
@@ -36,26 +37,32 @@ def me_of(user: AbstractBaseUser) -> dict[str, object]:
     }
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS},
-             summary="Exchange username and password for a bearer token")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, **ERRORS},
+    summary="Exchange username and password for a bearer token",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, raw = services.token_issue(
         request=request, username=payload.username, password=payload.password
     )
-    return Status(200, {"token": raw, "expires_at": local_iso(token.expires_at),
-                        "user": me_of(token.user)})
+    return Status(
+        200, {"token": raw, "expires_at": local_iso(token.expires_at), "user": me_of(token.user)}
+    )
 
 
-@router.delete("/auth/token", response={204: None, 401: ErrorOut},
-               summary="Revoke the token of this request")
-def token_delete(request: HttpRequest) -> Status:
+@router.delete(
+    "/auth/token", response={204: None, 401: ErrorOut}, summary="Revoke the token of this request"
+)
+def token_delete(request: ApiRequest) -> Status:
     services.token_revoke(token=request.api_token, by=request.auth)  # type: ignore[attr-defined]
     return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Who am I")
-def me(request: HttpRequest) -> dict[str, object]:
-    return me_of(request.auth)  # type: ignore[arg-type]
+def me(request: ApiRequest) -> dict[str, object]:
+    return me_of(request.auth)
 
 
 def _market_out(market: Market) -> dict[str, object]:
@@ -71,15 +78,19 @@ def _market_out(market: Market) -> dict[str, object]:
     }
 
 
-@router.get("/markets", response={200: list[MarketOut], 401: ErrorOut},
-            summary="Markets with their offices (a market's people see their own)")
-def markets(request: HttpRequest) -> list[dict[str, object]]:
+@router.get(
+    "/markets",
+    response={200: list[MarketOut], 401: ErrorOut},
+    summary="Markets with their offices (a market's people see their own)",
+)
+def markets(request: ApiRequest) -> list[dict[str, object]]:
     return [_market_out(m) for m in selectors.markets_for_user(user=request.auth)]
 
 
-@router.get("/departments", response={200: list[DepartmentOut], 401: ErrorOut},
-            summary="HQ departments")
-def departments(request: HttpRequest) -> list[dict[str, object]]:
+@router.get(
+    "/departments", response={200: list[DepartmentOut], 401: ErrorOut}, summary="HQ departments"
+)
+def departments(request: ApiRequest) -> list[dict[str, object]]:
     return [
         {"code": d.code, "name": d.label, "invited_by_default": d.invited_by_default}
         for d in selectors.departments_all()

@@ -54,4 +54,3 @@ class DepartmentOut(Schema):
     code: str
     name: str
     invited_by_default: bool
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +16,9 @@ from campaigndesk.org.models import ApiToken
 
 
 @transaction.atomic
-def token_issue(*, request: HttpRequest | None, username: str, password: str) -> tuple[ApiToken, str]:
+def token_issue(
+    *, request: HttpRequest | None, username: str, password: str
+) -> tuple[ApiToken, str]:
     """A new bearer token for valid credentials of an active user; the raw value is returned
     once and only its hash is kept."""
     user = authenticate(request, username=username, password=password)
@@ -28,7 +30,7 @@ def token_issue(*, request: HttpRequest | None, username: str, password: str) ->
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: AbstractBaseUser) -> None:
+def token_revoke(*, token: ApiToken, by: User) -> None:
     """Ends a token now (log-out of an integration)."""
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     audit_record(actor=by, action="token_revoke", obj=token)

@@ -595,3 +595,48 @@ def test_start_date_is_a_plain_date(sn_head, draft) -> None:
     body = sn_head.get(f"/activities/{draft['id']}").json()
 
     assert date.fromisoformat(body["start_date"]) == START
+
+
+def test_patch_of_one_target_keeps_the_others(api) -> None:  # type: ignore[no-untyped-def]
+    client = api("sn_head")
+    created = client.post(
+        "/activities",
+        {
+            "title": "目标",
+            "start_date": "2031-03-01",
+            "end_date": "2031-03-02",
+            "targets": {"attendance": 100, "leads": 20, "sales": "5000"},
+        },
+    ).json()
+    response = client.patch(
+        f"/activities/{created['id']}", {"revision": 1, "targets": {"attendance": 150}}
+    )
+    assert response.status_code == 200
+    assert response.json()["targets"] == {"attendance": 150, "leads": 20, "sales": "5000.00"}
+
+
+def test_cancel_needs_no_body(api) -> None:  # type: ignore[no-untyped-def]
+    client = api("sn_head")
+    created = client.post(
+        "/activities", {"title": "取消", "start_date": "2031-03-01", "end_date": "2031-03-02"}
+    ).json()
+    response = client.post(f"/activities/{created['id']}/cancel", raw="")
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+
+
+def test_a_json_array_body_is_a_bad_request(api) -> None:  # type: ignore[no-untyped-def]
+    response = api("sn_head").post("/activities", raw="[1, 2]")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_unknown_path_and_wrong_method_answer_with_the_error_body(api) -> None:  # type: ignore[no-untyped-def]
+    client = api("sn_head")
+    missing = client.get("/no-such-endpoint")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    wrong = client.put("/me", {})
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+    assert wrong["Allow"] == "GET"

@@ -202,19 +202,28 @@ def _add_activities(n: int) -> None:
     sn = Activity.objects.get(market__code="SN")
     for i in range(n):
         activity = Activity.objects.create(
-            market=sn.market, template=template, title=f"批量活动{i}",
-            start_date=date(2031, 1, 1) + timedelta(days=i), end_date=date(2031, 1, 2) + timedelta(days=i),
+            market=sn.market,
+            template=template,
+            title=f"批量活动{i}",
+            start_date=date(2031, 1, 1) + timedelta(days=i),
+            end_date=date(2031, 1, 2) + timedelta(days=i),
             created_by=sn.created_by,
         )
         BudgetLine.objects.bulk_create(
-            BudgetLine(activity=activity, position=p, category="venue", item=f"项{p}",
-                       amount=Decimal("10.00"))
+            BudgetLine(
+                activity=activity,
+                position=p,
+                category="venue",
+                item=f"项{p}",
+                amount=Decimal("10.00"),
+            )
             for p in range(3)
         )
 
 
 def test_list_page_queries_do_not_grow_with_data(
-    demo: None, django_assert_num_queries  # type: ignore[no-untyped-def]
+    demo: None,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     client = client_for("hq_manager")
     # session; user with profile, market, office and department (header and policies);

@@ -6,11 +6,15 @@ from campaigndesk.core.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create the contract's demo organisation, users, template and sample drafts (idempotent)."
+    help = (
+        "Create the contract's demo organisation, users, template and sample drafts (idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = seed_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
+        )
         for username, display, role in logins:
             self.stdout.write(f"  {username:<20} {display:<8} {role}")
         self.stdout.write("Open http://127.0.0.1:8000 and log in, e.g. as sn_head.")

@@ -1,0 +1,55 @@
+"""The API's error body on every failure under /api/, also those raised outside its handlers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+class ApiErrorBodyMiddleware:
+    """An unknown path (404), a wrong method (405) or a crash (500) under /api/ answers with
+    `{"error": {code, message, details}}` like every other API error, never an HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not request.path.startswith(API_PREFIX)
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        if status == 404:
+            code, message = "not_found", _("No such endpoint.")
+        elif status == 405:
+            code, message = "method_not_allowed", _("This endpoint does not accept this method.")
+        elif status >= 500:
+            code, message = "server_error", _("The server failed; the error was logged.")
+        else:
+            code, message = "bad_request", _("The request could not be processed.")
+        replacement = JsonResponse(
+            {"error": {"code": code, "message": message, "details": {}}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        if "Allow" in response:
+            replacement["Allow"] = response["Allow"]
+        return replacement
+
+
+def body_is_json_object(request: HttpRequest) -> bool | None:
+    """True/False whether the body is a JSON object; None when it is empty or not JSON."""
+    if not request.body:
+        return None
+    try:
+        return isinstance(json.loads(request.body), dict)
+    except (ValueError, UnicodeDecodeError):
+        return None
