@@ -7,8 +7,10 @@ from ninja import NinjaAPI
 
 from campaigndesk.activities.api import router as activities_router
 from campaigndesk.core.api_errors import install_error_handlers
+from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.org.api import router as org_router
 from campaigndesk.org.auth import BearerToken
+from campaigndesk.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="CampaignDesk API",
@@ -31,3 +33,5 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("", org_router)
 api.add_router("", activities_router)
+api.add_router("", reviews_router)
+api.add_router("", notifications_router)

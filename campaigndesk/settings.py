@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "campaigndesk.core",
     "campaigndesk.org",
     "campaigndesk.activities",
+    "campaigndesk.reviews",
+    "campaigndesk.notifications",
 ]
 
 MIDDLEWARE = [

@@ -15,8 +15,14 @@ from campaigndesk.activities.schemas import (
     ActivityPage,
     ActivityPatch,
     CancelIn,
+    DecisionIn,
+    DiffOut,
     HistoryEntryOut,
+    ReasonIn,
+    ResubmitIn,
+    SubmitIn,
     TemplateOut,
+    VersionOut,
 )
 from campaigndesk.activities.workflow import Status as ActivityStatus
 from campaigndesk.core.errors import ValidationFailed
@@ -184,3 +190,104 @@ def activities_cancel(
 def activities_history(request: ApiRequest, activity_id: int) -> list[dict[str, Any]]:
     activity = selectors.activity_get(user=request.auth, activity_id=activity_id)
     return [history_out(e) for e in selectors.activity_history(activity=activity)]
+
+
+# --- stage 1 transitions owned by the activity ---------------------------------------------------
+
+
+@router.post(
+    "/activities/{activity_id}/submit",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Submit the draft to HQ [market_head]",
+    description="422 `validation_error` names missing required sections (`details.missing`); "
+    "422 `lead_time_violation` gives `details.lead_days` and `details.days_left`.",
+)
+def activities_submit(
+    request: ApiRequest, activity_id: int, payload: Body[SubmitIn | None] = None
+) -> Any:
+    activity = services.activity_submit(
+        activity_id=activity_id, by=request.auth, revision=payload.revision if payload else None
+    )
+    return _reload(request, activity)
+
+
+@router.post(
+    "/activities/{activity_id}/lead-time-exception",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Let a late draft be submitted, with a reason [hq_manager]",
+)
+def activities_lead_time_exception(request: ApiRequest, activity_id: int, payload: ReasonIn) -> Any:
+    activity = services.lead_time_exception_grant(
+        activity_id=activity_id, by=request.auth, reason=payload.reason
+    )
+    return _reload(request, activity)
+
+
+@router.post(
+    "/activities/{activity_id}/resubmit",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Resubmit the detailed plan answering the opinions [market_head]",
+    description="422 `unanswered_opinions` lists `details.item_ids`; 422 `validation_error` if "
+    "`staffing` is empty.",
+)
+def activities_resubmit(request: ApiRequest, activity_id: int, payload: ResubmitIn) -> Any:
+    data = payload.model_dump()
+    activity = services.activity_resubmit(
+        activity_id=activity_id,
+        by=request.auth,
+        changes=data["changes"],
+        staffing=data["staffing"],
+        responses=data["responses"],
+        revision=data["revision"],
+    )
+    return _reload(request, activity)
+
+
+@router.post(
+    "/activities/{activity_id}/decision",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    summary="Approve or reject the resubmitted plan [hq_manager]",
+)
+def activities_decision(request: ApiRequest, activity_id: int, payload: DecisionIn) -> Any:
+    activity = services.activity_decide(
+        activity_id=activity_id, by=request.auth, decision=payload.decision, reason=payload.reason
+    )
+    return _reload(request, activity)
+
+
+@router.get(
+    "/activities/{activity_id}/versions",
+    response={200: list[VersionOut], **READ_ERRORS},
+    summary="Every submission, frozen",
+)
+def activities_versions(request: ApiRequest, activity_id: int) -> list[dict[str, Any]]:
+    activity = selectors.activity_get(user=request.auth, activity_id=activity_id)
+    return [
+        {
+            "version": v.version,
+            "submitted_at": local_iso(v.submitted_at),
+            "submitted_by": v.submitted_by.get_username(),
+        }
+        for v in selectors.activity_versions(activity=activity)
+    ]
+
+
+class DiffQuery(Schema):
+    against: int | None = Field(None, ge=1, description="default: the version before")
+
+
+@router.get(
+    "/activities/{activity_id}/versions/{version}/diff",
+    response={200: DiffOut, **READ_ERRORS, 422: ErrorOut},
+    summary="What changed from version `against` to this one",
+)
+def activities_version_diff(
+    request: ApiRequest, activity_id: int, version: int, query: Query[DiffQuery]
+) -> dict[str, Any]:
+    activity = selectors.activity_get(user=request.auth, activity_id=activity_id)
+    against = query.against if query.against is not None else version - 1
+    return {
+        "version": version,
+        "against": against,
+        "changes": selectors.version_diff(activity=activity, version=version, against=against),
+    }

@@ -14,6 +14,18 @@ from campaigndesk.activities.workflow import Status
 from campaigndesk.core.models import TimeStampedModel
 from campaigndesk.org.models import Market
 
+# The fields of the proposal a market head writes, in the order they are checked and diffed.
+PROPOSAL_FIELDS = (
+    "title",
+    "start_date",
+    "end_date",
+    "venue",
+    "sections",
+    "budget",
+    "targets",
+    "staffing",
+)
+
 
 def _localised(zh: str, en: str) -> str:
     return en if en and (get_language() or "").startswith("en") else zh
@@ -137,6 +149,19 @@ class Activity(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # An HQ manager may let a late proposal in; the reason stays on record.
+    lead_time_exception_reason = models.TextField(_("lead-time exception"), blank=True)
+    lead_time_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead-time exception granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_time_exception_at = models.DateTimeField(
+        _("lead-time exception granted at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("activity")
@@ -204,3 +229,31 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.amount}"
+
+
+class ActivityVersion(models.Model):
+    """A submission, frozen: what the market sent HQ that time (方案版本)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("proposal as submitted"))
+
+    class Meta:
+        verbose_name = _("proposal version")
+        verbose_name_plural = _("proposal versions")
+        ordering = ["activity", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "version"], name="version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} v{self.version}"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -118,3 +119,46 @@ class HistoryEntryOut(Schema):
     to_status: str
     note: str
     changes: dict
+
+
+class SubmitIn(Schema):
+    revision: int | None = Field(None, description="optional: refuse if the draft changed since")
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ResponseIn(Schema):
+    item_id: int
+    response: str
+
+
+class ResubmitIn(Schema):
+    changes: dict = Field(default_factory=dict, description="activity fields to change")
+    staffing: list[StaffingIn] = Field(default_factory=list)
+    responses: list[ResponseIn] = Field(default_factory=list)
+    revision: int | None = None
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description='"approve" or "reject"')
+    reason: str = ""
+
+
+class VersionOut(Schema):
+    version: int
+    submitted_at: str
+    submitted_by: str
+
+
+class ChangeOut(Schema):
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class DiffOut(Schema):
+    version: int
+    against: int
+    changes: list[ChangeOut]

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigndesk.activities.models import Activity, ProposalTemplate
+from campaigndesk.activities.models import (
+    PROPOSAL_FIELDS,
+    Activity,
+    ActivityVersion,
+    ProposalTemplate,
+)
 from campaigndesk.core.errors import NotFound
 from campaigndesk.core.models import AuditEntry
 from campaigndesk.org import policies
@@ -67,3 +73,63 @@ def submission_deadline(activity: Activity) -> date:
 
 def days_to_deadline(activity: Activity, *, today: date | None = None) -> int:
     return (submission_deadline(activity) - (today or timezone.localdate())).days
+
+
+def activity_versions(*, activity: Activity) -> QuerySet[ActivityVersion]:
+    return ActivityVersion.objects.filter(activity=activity).select_related("submitted_by__profile")
+
+
+def activity_version_get(*, activity: Activity, version: int) -> ActivityVersion:
+    found = ActivityVersion.objects.filter(activity=activity, version=version).first()
+    if found is None:
+        raise NotFound(_("No such version."))
+    return found
+
+
+def _keyed(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each changed field of two proposal snapshots, with its value before and after. Sections
+    and targets are compared key by key, budget lines and staffing line by line (an added line
+    has `before` null, a removed one `after` null)."""
+    changes: list[dict[str, Any]] = []
+    for field in PROPOSAL_FIELDS:
+        old, new = before.get(field), after.get(field)
+        if field in ("sections", "targets"):
+            old_map, new_map = _keyed(old), _keyed(new)
+            for key in list(old_map) + [k for k in new_map if k not in old_map]:
+                if old_map.get(key) != new_map.get(key):
+                    changes.append(
+                        {
+                            "field": f"{field}.{key}",
+                            "before": old_map.get(key),
+                            "after": new_map.get(key),
+                        }
+                    )
+        elif field in ("budget", "staffing"):
+            old_list, new_list = _listed(old), _listed(new)
+            for index in range(max(len(old_list), len(new_list))):
+                line_before = old_list[index] if index < len(old_list) else None
+                line_after = new_list[index] if index < len(new_list) else None
+                if line_before != line_after:
+                    changes.append(
+                        {"field": f"{field}.{index}", "before": line_before, "after": line_after}
+                    )
+        elif old != new:
+            changes.append({"field": field, "before": old, "after": new})
+    return changes
+
+
+def version_diff(*, activity: Activity, version: int, against: int | None) -> list[dict[str, Any]]:
+    """What changed from version `against` (default: the one before) to version `version`."""
+    if against is None:
+        against = version - 1
+    after = activity_version_get(activity=activity, version=version)
+    before = activity_version_get(activity=activity, version=against)
+    return snapshot_diff(before.snapshot, after.snapshot)

@@ -10,38 +10,43 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigndesk.activities import workflow
 from campaigndesk.activities.models import (
+    PROPOSAL_FIELDS,
     Activity,
+    ActivityVersion,
     BudgetCategory,
     BudgetLine,
     ProposalTemplate,
 )
 from campaigndesk.core.audit import audit_record
-from campaigndesk.core.errors import Forbidden, NotFound, StaleRevision, ValidationFailed
+from campaigndesk.core.errors import (
+    Forbidden,
+    InvalidTransition,
+    LeadTimeViolation,
+    NotFound,
+    StaleRevision,
+    UnansweredOpinions,
+    ValidationFailed,
+)
+from campaigndesk.notifications.models import Kind
+from campaigndesk.notifications.services import notify
 from campaigndesk.org import policies
+from campaigndesk.org.roles import Role
+from campaigndesk.org.selectors import active_users_with_role, market_heads_of
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_SECTION_CHARS = 20_000
 STAFFING_ROLES = ("expert", "planner", "support", "market")
 
-# The fields of the proposal a market head writes, in the order they are checked and diffed.
-PROPOSAL_FIELDS = (
-    "title",
-    "start_date",
-    "end_date",
-    "venue",
-    "sections",
-    "budget",
-    "targets",
-    "staffing",
-)
 
-
-def _lock_activity(*, activity_id: int, by: User, action: str) -> Activity:
-    """The activity row, locked; 404 if missing or invisible to `by`, 403 if `by` may not act."""
+def activity_lock(*, activity_id: int, by: User, action: str) -> Activity:
+    """The activity row, locked for the rest of the transaction; 404 if missing or invisible to
+    `by`, 403 if `by` may not do `action`. Every service acting on an activity starts here."""
     activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
     if activity is None or not policies.may_see_activity(by, activity):
         raise NotFound(_("No such activity."))
@@ -331,17 +336,9 @@ def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
 def activity_update(*, activity_id: int, by: User, revision: int, data: dict[str, Any]) -> Activity:
     """The market head edits the proposal while it is a draft or a revision is requested; the
     edit must be based on the current `revision`, so two people never overwrite each other."""
-    activity = _lock_activity(activity_id=activity_id, by=by, action="edit")
+    activity = activity_lock(activity_id=activity_id, by=by, action="edit")
     workflow.ensure_editable(activity.status)
-    if revision != activity.revision:
-        raise StaleRevision(
-            _(
-                "This proposal was changed after you opened it (revision %(yours)s, now "
-                "%(current)s); reload it and apply your edit again."
-            )
-            % {"yours": revision, "current": activity.revision},
-            details={"revision": activity.revision},
-        )
+    _check_revision(activity, revision)
     template = ProposalTemplate.objects.prefetch_related("sections").get(pk=activity.template_id)
     clean = _clean_proposal(template=template, data=data, partial=True, current=activity)
     before = _proposal_snapshot(activity)
@@ -372,7 +369,7 @@ def activity_update(*, activity_id: int, by: User, revision: int, data: dict[str
 @transaction.atomic
 def activity_cancel(*, activity_id: int, by: User, reason: str = "") -> Activity:
     """The market head or the HQ manager calls an activity off before it goes on site."""
-    activity = _lock_activity(activity_id=activity_id, by=by, action="cancel")
+    activity = activity_lock(activity_id=activity_id, by=by, action="cancel")
     previous = activity.status
     activity.status = workflow.next_status("cancel", previous)
     activity.revision += 1
@@ -385,5 +382,277 @@ def activity_cancel(*, activity_id: int, by: User, reason: str = "") -> Activity
         from_status=previous,
         to_status=activity.status,
         note=reason.strip(),
+    )
+    return activity
+
+
+# --- stage 1: submission, exception, resubmission, decision -------------------------------------
+
+
+def _required_sections_missing(activity: Activity) -> list[Any]:
+    return [
+        section
+        for section in activity.template.sections.all()
+        if section.required and not str(activity.sections.get(section.key, "")).strip()
+    ]
+
+
+def _ensure_complete(activity: Activity) -> None:
+    """A proposal goes to HQ only with every required section of its template written."""
+    missing = _required_sections_missing(activity)
+    if missing:
+        names = "、".join(str(section.label) for section in missing)
+        raise ValidationFailed(
+            {f"sections.{s.key}": _("Required before submitting.") for s in missing},
+            _("Required sections are missing: %(names)s.") % {"names": names},
+            extra={"missing": [s.key for s in missing]},
+        )
+
+
+def _check_revision(activity: Activity, revision: int | None) -> None:
+    if revision is not None and revision != activity.revision:
+        raise StaleRevision(
+            _(
+                "This proposal was changed after you opened it (revision %(yours)s, now "
+                "%(current)s); reload it and apply your edit again."
+            )
+            % {"yours": revision, "current": activity.revision},
+            details={"revision": activity.revision},
+        )
+
+
+def _freeze_version(activity: Activity, *, by: User) -> ActivityVersion:
+    activity.version += 1
+    activity.submitted_at = timezone.now()
+    return ActivityVersion.objects.create(
+        activity=activity,
+        version=activity.version,
+        submitted_at=activity.submitted_at,
+        submitted_by=by,
+        snapshot=_jsonable(_proposal_snapshot(activity)),
+    )
+
+
+def _lock_for_stage(activity_id: int, *, by: User, action: str) -> Activity:
+    activity = activity_lock(activity_id=activity_id, by=by, action=action)
+    # The template and its sections are read for the checks; the row lock is on the activity.
+    activity.template = ProposalTemplate.objects.prefetch_related("sections").get(
+        pk=activity.template_id
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_submit(*, activity_id: int, by: User, revision: int | None = None) -> Activity:
+    """The market head sends the draft to HQ: every required section written, and at least
+    `lead_days` days (Asia/Shanghai calendar days) before the start unless HQ granted an
+    exception. The submission is frozen as version 1."""
+    activity = _lock_for_stage(activity_id, by=by, action="submit")
+    previous = activity.status
+    target = workflow.next_status("submit", previous)
+    _check_revision(activity, revision)
+    _ensure_complete(activity)
+    lead_days = activity.template.lead_days
+    days_left = (activity.start_date - timezone.localdate()).days
+    if days_left < lead_days and not activity.lead_time_exception_at:
+        raise LeadTimeViolation(
+            _(
+                "Proposals must reach HQ at least %(lead_days)s days before the start; "
+                "%(days_left)s days are left. Ask the HQ manager for an exception."
+            )
+            % {"lead_days": lead_days, "days_left": days_left},
+            details={"lead_days": lead_days, "days_left": days_left},
+        )
+    activity.status = target
+    activity.revision += 1
+    _freeze_version(activity, by=by)
+    activity.save(update_fields=["status", "revision", "version", "submitted_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="submit",
+        obj=activity,
+        activity_id=activity.pk,
+        from_status=previous,
+        to_status=activity.status,
+        note=_("Version %(v)s") % {"v": activity.version},
+    )
+    notify(
+        recipients=active_users_with_role(Role.HQ_MANAGER),
+        kind=Kind.SUBMITTED,
+        subject=activity.title,
+        activity_id=activity.pk,
+        url=reverse("activities:detail", args=[activity.pk]),
+    )
+    return activity
+
+
+@transaction.atomic
+def lead_time_exception_grant(*, activity_id: int, by: User, reason: str) -> Activity:
+    """The HQ manager lets a draft be submitted later than the lead time allows; the reason is
+    required and kept."""
+    activity = activity_lock(activity_id=activity_id, by=by, action="grant_lead_time_exception")
+    if activity.status != workflow.Status.DRAFT:
+        raise InvalidTransition(
+            _("An exception can only be granted to a draft; the activity is “%(status)s”.")
+            % {"status": workflow.Status(activity.status).label},
+            details={"status": activity.status},
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": _("Give the reason for the exception.")})
+    activity.lead_time_exception_reason = reason
+    activity.lead_time_exception_by = by
+    activity.lead_time_exception_at = timezone.now()
+    activity.revision += 1
+    activity.save(
+        update_fields=[
+            "lead_time_exception_reason",
+            "lead_time_exception_by",
+            "lead_time_exception_at",
+            "revision",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action="lead_time_exception",
+        obj=activity,
+        activity_id=activity.pk,
+        from_status=activity.status,
+        to_status=activity.status,
+        note=reason,
+    )
+    notify(
+        recipients=market_heads_of(market_id=activity.market_id),
+        kind=Kind.LEAD_TIME_EXCEPTION,
+        subject=activity.title,
+        activity_id=activity.pk,
+        url=reverse("activities:detail", args=[activity.pk]),
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_resubmit(
+    *,
+    activity_id: int,
+    by: User,
+    changes: dict[str, Any],
+    staffing: list[dict[str, Any]],
+    responses: list[dict[str, Any]],
+    revision: int | None = None,
+) -> Activity:
+    """The market head sends back the detailed plan: the changes, a staffing arrangement that is
+    not empty, and a response to every item of the returned opinions that requires a change."""
+    from campaigndesk.reviews.models import OpinionItem, ReviewRound
+
+    activity = _lock_for_stage(activity_id, by=by, action="resubmit")
+    previous = activity.status
+    target = workflow.next_status("resubmit", previous)
+    _check_revision(activity, revision)
+    changes = {k: v for k, v in (changes or {}).items() if k in PROPOSAL_FIELDS and k != "staffing"}
+    clean = _clean_proposal(
+        template=activity.template,
+        data={**changes, "staffing": staffing},
+        partial=True,
+        current=activity,
+    )
+    if not clean["staffing"]:
+        raise ValidationFailed({"staffing": _("List the people of the staffing arrangement.")})
+    last_round = ReviewRound.objects.filter(activity=activity).order_by("-number").first()
+    items = (
+        {item.pk: item for item in OpinionItem.objects.filter(opinion__round=last_round)}
+        if last_round
+        else {}
+    )
+    answers: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    for index, entry in enumerate(responses or []):
+        item_id = entry.get("item_id")
+        if item_id not in items:
+            errors[f"responses.{index}.item_id"] = _("Not an item of the returned opinions.")
+            continue
+        answers[item_id] = str(entry.get("response") or "").strip()[:5000]
+    if errors:
+        raise ValidationFailed(errors)
+    unanswered = sorted(
+        pk for pk, item in items.items() if item.required_change and not answers.get(pk)
+    )
+    if unanswered:
+        raise UnansweredOpinions(
+            _("%(n)s opinion items that require a change have no response.")
+            % {"n": len(unanswered)},
+            details={"item_ids": unanswered},
+        )
+    before = _proposal_snapshot(activity)
+    _apply(activity, clean)
+    if "budget" in clean:
+        _write_budget(activity, clean["budget"])
+    _ensure_complete(activity)
+    now = timezone.now()
+    for pk, text in answers.items():
+        if text:
+            items[pk].response = text
+            items[pk].responded_at = now
+    OpinionItem.objects.bulk_update(
+        [items[pk] for pk, text in answers.items() if text], ["response", "responded_at"]
+    )
+    activity.status = target
+    activity.revision += 1
+    _freeze_version(activity, by=by)
+    activity.save()
+    after = _proposal_snapshot(activity)
+    audit_record(
+        actor=by,
+        action="resubmit",
+        obj=activity,
+        activity_id=activity.pk,
+        from_status=previous,
+        to_status=activity.status,
+        note=_("Version %(v)s") % {"v": activity.version},
+        changes={
+            field: {"before": _jsonable(before[field]), "after": _jsonable(after[field])}
+            for field in PROPOSAL_FIELDS
+            if _jsonable(before[field]) != _jsonable(after[field])
+        },
+    )
+    notify(
+        recipients=active_users_with_role(Role.HQ_MANAGER),
+        kind=Kind.RESUBMITTED,
+        subject=activity.title,
+        activity_id=activity.pk,
+        url=reverse("activities:detail", args=[activity.pk]),
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_decide(*, activity_id: int, by: User, decision: str, reason: str = "") -> Activity:
+    """The HQ manager approves or rejects the resubmitted plan; a rejection needs a reason."""
+    activity = activity_lock(activity_id=activity_id, by=by, action="decide")
+    if decision not in ("approve", "reject"):
+        raise ValidationFailed({"decision": _("Choose approve or reject.")})
+    reason = (reason or "").strip()
+    if decision == "reject" and not reason:
+        raise ValidationFailed({"reason": _("A rejection needs a reason.")})
+    previous = activity.status
+    activity.status = workflow.next_status(decision, previous)
+    activity.revision += 1
+    activity.save(update_fields=["status", "revision", "updated_at"])
+    audit_record(
+        actor=by,
+        action=decision,
+        obj=activity,
+        activity_id=activity.pk,
+        from_status=previous,
+        to_status=activity.status,
+        note=reason,
+    )
+    notify(
+        recipients=market_heads_of(market_id=activity.market_id),
+        kind=Kind.DECISION,
+        subject=activity.title,
+        activity_id=activity.pk,
+        url=reverse("activities:detail", args=[activity.pk]),
     )
     return activity

@@ -80,9 +80,11 @@ class ValidationFailed(DomainError):
     status = 422
     default_message = _("Some fields are missing or out of range.")
 
-    def __init__(self, fields: dict[str, Any], message: Any = None) -> None:
+    def __init__(
+        self, fields: dict[str, Any], message: Any = None, *, extra: dict[str, Any] | None = None
+    ) -> None:
         self.fields = {name: str(reason) for name, reason in fields.items()}
-        super().__init__(message, details={"fields": self.fields})
+        super().__init__(message, details={"fields": self.fields, **(extra or {})})
 
 
 class LeadTimeViolation(DomainError):

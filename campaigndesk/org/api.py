@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 
 from campaigndesk.core.formatting import local_iso
@@ -11,6 +14,8 @@ from campaigndesk.core.http import ApiRequest
 from campaigndesk.org import policies, selectors, services
 from campaigndesk.org.models import Market
 from campaigndesk.org.schemas import (
+    DelegationIn,
+    DelegationOut,
     DepartmentOut,
     ErrorOut,
     MarketOut,
@@ -95,3 +100,48 @@ def departments(request: ApiRequest) -> list[dict[str, object]]:
         {"code": d.code, "name": d.label, "invited_by_default": d.invited_by_default}
         for d in selectors.departments_all()
     ]
+
+
+@router.get(
+    "/me/delegation",
+    response={200: DelegationOut | None, 401: ErrorOut},
+    summary="My delegation in force or ahead, if any",
+)
+def delegation_get(request: ApiRequest) -> Any:
+    delegation = selectors.delegation_current_of(delegator=request.auth, on=timezone.localdate())
+    if delegation is None:
+        return None
+    return {
+        "delegate": delegation.delegate.get_username(),
+        "start_date": delegation.start_date,
+        "end_date": delegation.end_date,
+    }
+
+
+@router.put(
+    "/me/delegation",
+    response={200: DelegationOut, **ERRORS, 403: ErrorOut},
+    summary="Name a colleague of my department to act for me [reviewer]",
+)
+def delegation_put(request: ApiRequest, payload: DelegationIn) -> Any:
+    delegation = services.delegation_set(
+        by=request.auth,
+        delegate_username=payload.delegate,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return {
+        "delegate": delegation.delegate.get_username(),
+        "start_date": delegation.start_date,
+        "end_date": delegation.end_date,
+    }
+
+
+@router.delete(
+    "/me/delegation",
+    response={204: None, 401: ErrorOut, 403: ErrorOut},
+    summary="End my delegation now [reviewer]",
+)
+def delegation_delete(request: ApiRequest) -> Status:
+    services.delegation_end(by=request.auth)
+    return Status(204, None)

@@ -217,3 +217,40 @@ class ApiToken(models.Model):
             .filter(key_hash=_hash_token(raw), user__is_active=True)
             .first()
         )
+
+
+class Delegation(TimeStampedModel):
+    """A reviewer who is away lets a colleague of the same department act for them from
+    `start_date` to `end_date` (inclusive, in Asia/Shanghai); `ended_at` ends it early."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="delegations_given",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="delegation_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegator=models.F("delegate")), name="delegation_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate} ({self.start_date}–{self.end_date})"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from ninja import Schema
 from pydantic import Field
 
@@ -54,3 +56,15 @@ class DepartmentOut(Schema):
     code: str
     name: str
     invited_by_default: bool
+
+
+class DelegationIn(Schema):
+    delegate: str
+    start_date: date
+    end_date: date
+
+
+class DelegationOut(Schema):
+    delegate: str
+    start_date: date
+    end_date: date

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Q, QuerySet
 
 from campaigndesk.org import policies
-from campaigndesk.org.models import Department, Market
+from campaigndesk.org.models import Delegation, Department, Market
 
 
 def markets_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Market]:
@@ -26,3 +28,57 @@ def departments_all() -> QuerySet[Department]:
 def market_choices_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Market]:
     """Code and name of each market `user` may see, for filters."""
     return Market.objects.filter(policies.market_scope(user)).only("code", "name").order_by("code")
+
+
+def active_users_with_role(role: str) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, profile__role=role)
+
+
+def market_heads_of(*, market_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, profile__role="market_head", profile__market_id=market_id
+    )
+
+
+def reviewers_of(*, department_ids: list[int], on: date) -> QuerySet[User]:
+    """The reviewers of these departments, and whoever acts for one of them on `on`."""
+    delegates = Delegation.objects.filter(
+        delegator__profile__department_id__in=department_ids,
+        delegator__profile__role="reviewer",
+        start_date__lte=on,
+        end_date__gte=on,
+        ended_at__isnull=True,
+    ).values("delegate_id")
+    return User.objects.filter(
+        Q(profile__role="reviewer", profile__department_id__in=department_ids)
+        | Q(pk__in=delegates),
+        is_active=True,
+    ).distinct()
+
+
+def delegation_acting_for(*, delegate: User, department_id: int, on: date) -> Delegation | None:
+    """The delegation through which `delegate` acts for a reviewer of the department on `on`."""
+    return (
+        Delegation.objects.filter(
+            delegate=delegate,
+            delegator__is_active=True,
+            delegator__profile__role="reviewer",
+            delegator__profile__department_id=department_id,
+            start_date__lte=on,
+            end_date__gte=on,
+            ended_at__isnull=True,
+        )
+        .select_related("delegator__profile")
+        .order_by("start_date", "id")
+        .first()
+    )
+
+
+def delegation_current_of(*, delegator: User, on: date) -> Delegation | None:
+    """The reviewer's delegation in force on `on` or starting later (not ended)."""
+    return (
+        Delegation.objects.filter(delegator=delegator, end_date__gte=on, ended_at__isnull=True)
+        .select_related("delegate__profile")
+        .order_by("start_date", "id")
+        .first()
+    )
