@@ -46,7 +46,7 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture
 def demo(db: None) -> None:
     """The demo organisation, template and one sample draft per market."""
-    seed_demo()
+    seed_demo(walkthrough=False)
 
 
 @pytest.fixture

@@ -11,4 +11,12 @@ urlpatterns = [
     path("<int:activity_id>/", views.activity_detail, name="detail"),
     path("<int:activity_id>/edit/", views.activity_edit, name="edit"),
     path("<int:activity_id>/cancel/", views.activity_cancel, name="cancel"),
+    path("<int:activity_id>/submit/", views.activity_submit, name="submit"),
+    path(
+        "<int:activity_id>/lead-time-exception/",
+        views.lead_time_exception,
+        name="lead_time_exception",
+    ),
+    path("<int:activity_id>/decision/", views.activity_decide, name="decide"),
+    path("<int:activity_id>/versions/", views.activity_versions, name="versions"),
 ]

@@ -1,6 +1,8 @@
-"""Activity pages: list, create, edit, detail with history, cancel."""
+"""Activity pages: list, create, edit, detail with history and the stage-1 actions, versions."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities import selectors, services, workflow
@@ -122,7 +124,10 @@ def activity_edit(request: PageRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
+    from campaigndesk.reviews.views import review_context
+
     activity = _get_activity(request, activity_id)
+    user = request.user
     sections = [
         (section, activity.sections.get(section.key, ""))
         for section in activity.template.sections.all()
@@ -130,6 +135,7 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
     deadline_days = None
     if activity.status == Status.DRAFT:
         deadline_days = selectors.days_to_deadline(activity)
+    allowed = workflow.allowed_actions(activity.status)
     context = {
         "activity": activity,
         "sections": sections,
@@ -137,14 +143,134 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
         "history": selectors.activity_history(activity=activity),
         "deadline": selectors.submission_deadline(activity),
         "deadline_days": deadline_days,
-        "may_edit": policies.may(request.user, "edit", activity)
-        and activity.status in workflow.EDITABLE,
-        "may_cancel": policies.may(request.user, "cancel", activity)
-        and "cancel" in workflow.allowed_actions(activity.status),
+        "may_edit": policies.may(user, "edit", activity) and activity.status in workflow.EDITABLE,
+        "may_cancel": policies.may(user, "cancel", activity) and "cancel" in allowed,
+        "may_submit": policies.may(user, "submit", activity) and "submit" in allowed,
+        "may_grant_exception": policies.may(user, "grant_lead_time_exception", activity)
+        and activity.status == Status.DRAFT,
+        "may_decide": policies.may(user, "decide", activity) and "approve" in allowed,
         "cancel_form": CancelForm(),
-        "today": timezone.localdate(),
+        "versions": list(selectors.activity_versions(activity=activity)),
+        **review_context(request, activity),
     }
     return render(request, "activities/detail.html", context)
+
+
+def run_transition(
+    request: PageRequest, activity_id: int, action: Callable[[], object], success: str
+) -> HttpResponse:
+    """Runs one service for a page's POST: success → message; a refusal → the same message
+    the API gives, shown at the top of the activity; 404/403 → those pages."""
+    try:
+        action()
+    except DomainError as error:
+        _raise_http(error)
+        text = str(error.message)
+        if isinstance(error, ValidationFailed) and not error.specific:
+            text = "；".join(error.fields.values())
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("activities:detail", activity_id=activity_id)
+
+
+@login_required
+@require_POST
+def activity_submit(request: PageRequest, activity_id: int) -> HttpResponse:
+    return run_transition(
+        request,
+        activity_id,
+        lambda: services.activity_submit(activity_id=activity_id, by=request.user),
+        _("Submitted to HQ."),
+    )
+
+
+@login_required
+@require_POST
+def lead_time_exception(request: PageRequest, activity_id: int) -> HttpResponse:
+    return run_transition(
+        request,
+        activity_id,
+        lambda: services.lead_time_exception_grant(
+            activity_id=activity_id, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Lead-time exception granted."),
+    )
+
+
+@login_required
+@require_POST
+def activity_decide(request: PageRequest, activity_id: int) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    return run_transition(
+        request,
+        activity_id,
+        lambda: services.activity_decide(
+            activity_id=activity_id,
+            by=request.user,
+            decision=decision,
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The proposal was approved.")
+        if decision == "approve"
+        else _("The proposal was rejected."),
+    )
+
+
+@login_required
+@require_GET
+def activity_versions(request: PageRequest, activity_id: int) -> HttpResponse:
+    """The submissions side by side: what changed from one version to another."""
+    activity = _get_activity(request, activity_id)
+    versions = list(selectors.activity_versions(activity=activity))
+    numbers = [v.version for v in versions]
+    changes = None
+    version = against = None
+    if len(numbers) >= 2:
+        try:
+            version = int(request.GET.get("version", numbers[-1]))
+            against = int(request.GET.get("against", version - 1))
+            changes = selectors.version_diff(activity=activity, version=version, against=against)
+        except (ValueError, NotFound):
+            version, against = numbers[-1], numbers[-2]
+            changes = selectors.version_diff(activity=activity, version=version, against=against)
+    labels = {s.key: s.label for s in activity.template.sections.all()}
+    return render(
+        request,
+        "activities/versions.html",
+        {
+            "activity": activity,
+            "versions": versions,
+            "version": version,
+            "against": against,
+            "changes": [
+                dict(change, label=field_label(change["field"], labels)) for change in changes or []
+            ],
+        },
+    )
+
+
+FIELD_LABELS = {
+    "title": _lazy("Title"),
+    "start_date": _lazy("Start date"),
+    "end_date": _lazy("End date"),
+    "venue": _lazy("Venue"),
+    "budget": _lazy("Budget"),
+    "staffing": _lazy("Staffing"),
+    "targets.attendance": _lazy("Target attendance"),
+    "targets.leads": _lazy("Target leads"),
+    "targets.sales": _lazy("Target sales (¥)"),
+}
+
+
+def field_label(field: str, section_labels: dict[str, str]) -> str:
+    """A human name for a diff's field: "预算 第2行", a section's title, …"""
+    head, _dot, rest = field.partition(".")
+    if head == "sections":
+        return section_labels.get(rest, rest)
+    if head in ("budget", "staffing") and rest.isdigit():
+        return _("%(field)s, line %(n)s") % {"field": FIELD_LABELS[head], "n": int(rest) + 1}
+    return str(FIELD_LABELS.get(field, field))
 
 
 @login_required
@@ -152,14 +278,12 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
 def activity_cancel(request: PageRequest, activity_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.activity_cancel(activity_id=activity_id, by=request.user, reason=reason)
-    except DomainError as error:
-        _raise_http(error)
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The activity was cancelled."))
-    return redirect("activities:detail", activity_id=activity_id)
+    return run_transition(
+        request,
+        activity_id,
+        lambda: services.activity_cancel(activity_id=activity_id, by=request.user, reason=reason),
+        _("The activity was cancelled."),
+    )
 
 
 @login_required

@@ -139,8 +139,10 @@ SECTIONS = [
 
 
 @transaction.atomic
-def seed_demo() -> list[tuple[str, str, str]]:
-    """Creates what is missing; returns (username, display name, role label) of every demo login."""
+def seed_demo(*, walkthrough: bool = True) -> list[tuple[str, str, str]]:
+    """Creates what is missing; returns (username, display name, role label) of every demo login.
+    `walkthrough=False` leaves out the activities walked through stage 1 (tests start from the
+    organisation and one draft per market)."""
     User = get_user_model()
     departments = {}
     for position, (code, name, name_en) in enumerate(DEPARTMENTS):
@@ -204,6 +206,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
         )
 
     _seed_sample_drafts(markets=markets, template=template)
+    if walkthrough:
+        _seed_stage1()
     return logins
 
 
@@ -271,3 +275,161 @@ def _seed_sample_drafts(*, markets: dict[str, Market], template: ProposalTemplat
             to_status=activity.status,
             note="演示数据",
         )
+
+
+def _full_sections(theme: str) -> dict[str, str]:
+    return {
+        "background": f"{theme}:本地中老年消费者保健需求旺盛,竞品近期在终端加大投入。",
+        "theme": "专家义诊 + 健康讲座 + 产品体验。",
+        "audience": "55岁以上中老年人,社区居委会与连锁药店会员邀约,预计1200人。",
+        "schedule": "提前三周社区宣传;活动当天 9:00 签到,9:30 讲座,11:00 义诊与咨询。",
+        "promotion": "社区海报、药店POP、本地晚报半版、微信群邀约。",
+        "products": "主推心脑血管保健产品,现场体验装与会员积分。",
+        "materials": "易拉宝6个、宣传单5000份、血压计10台、礼品800份。",
+        "risk": "现场配备医护人员与急救箱;人流控制;舆情专人监测。",
+    }
+
+
+def _seed_stage1() -> None:
+    """Activities in each stage-1 state, walked through the real services, so a fresh
+    `make run` shows a live review board with history, opinions and notifications."""
+    from campaigndesk.activities import services as activity_services
+    from campaigndesk.reviews import services as review_services
+
+    if Activity.objects.filter(title="宝鸡社区义诊周").exists():
+        return
+    User = get_user_model()
+    people = {u.username: u for u in User.objects.select_related("profile")}
+    today = timezone.localdate()
+    meeting = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+
+    def draft(head: str, title: str, venue: str, days: int) -> Activity:
+        start = today + timedelta(days=days)
+        return activity_services.activity_create(
+            by=people[head],
+            data={
+                "title": title,
+                "venue": venue,
+                "start_date": start,
+                "end_date": start + timedelta(days=1),
+                "sections": _full_sections(title),
+                "budget": [
+                    {"category": "venue", "item": "场地租赁", "amount": "10000.00"},
+                    {"category": "promotion", "item": "宣传推广", "amount": "15000.00"},
+                    {"category": "materials", "item": "礼品与物料", "amount": "8000.00"},
+                ],
+                "targets": {"attendance": 1200, "leads": 240, "sales": "150000.00"},
+                "staffing": [],
+            },
+        )
+
+    def submit(activity: Activity, head: str) -> None:
+        activity_services.activity_submit(activity_id=activity.pk, by=people[head])
+
+    def review(activity: Activity, opinions: list[str]) -> None:
+        review_services.review_open(
+            activity_id=activity.pk, by=people["hq_manager"], meeting_at=meeting
+        )
+        for code in opinions:
+            review_services.opinion_give(
+                activity_id=activity.pk,
+                by=people[f"{code}_reviewer"],
+                department=code,
+                items=OPINIONS[code],
+            )
+
+    def back_and_resubmit(activity: Activity, head: str, staff: list[dict[str, str]]) -> None:
+        review_services.review_return(
+            activity_id=activity.pk,
+            by=people["hq_manager"],
+            summary="各部门意见已汇总:请细化宣传排期与预算明细,补充人员分工。",
+        )
+        from campaigndesk.reviews.models import OpinionItem
+
+        items = OpinionItem.objects.filter(opinion__round__activity=activity)
+        activity_services.activity_resubmit(
+            activity_id=activity.pk,
+            by=people[head],
+            changes={"venue": activity.venue + "(主会场)"},
+            staffing=staff,
+            responses=[{"item_id": i.pk, "response": "已按意见修改并补充细节。"} for i in items],
+        )
+
+    sn_staff = [
+        {"username": "sn_xa_head", "role": "现场总指挥", "duty": "统筹现场执行与对外协调"},
+        {"username": "sn_staff1", "role": "签到与接待", "duty": "签到台、来宾引导"},
+        {"name": "王医生", "role": "义诊专家", "duty": "血压血脂检测与咨询"},
+    ]
+    submitted = draft("sn_head", "宝鸡社区义诊周", "宝鸡市渭滨区人民广场", 30)
+    submit(submitted, "sn_head")
+
+    in_review = draft("sn_head", "咸阳健康大讲堂", "咸阳市秦都区会展中心", 35)
+    submit(in_review, "sn_head")
+    review(in_review, ["planning", "marketing"])
+
+    approved = draft("sn_head", "西安春季健康路演", "西安市雁塔区大唐不夜城广场", 50)
+    submit(approved, "sn_head")
+    review(approved, ["planning", "marketing", "logistics", "finance"])
+    back_and_resubmit(approved, "sn_head", sn_staff)
+    activity_services.activity_decide(
+        activity_id=approved.pk, by=people["hq_manager"], decision="approve"
+    )
+
+    revision = draft("ha_head", "洛阳中老年健康讲座", "洛阳市西工区文化宫", 40)
+    submit(revision, "ha_head")
+    review(revision, ["planning", "marketing", "logistics", "finance"])
+    review_services.review_return(
+        activity_id=revision.pk,
+        by=people["hq_manager"],
+        summary="请补充宣传排期,细化物料清单,并给出现场人员分工。",
+    )
+
+    ha_staff = [{"name": "李主任", "role": "现场负责人", "duty": "统筹"}]
+    resubmitted = draft("sc_head", "绵阳社区义诊", "绵阳市涪城区人民公园", 55)
+    submit(resubmitted, "sc_head")
+    review(resubmitted, ["planning", "marketing", "logistics", "finance"])
+    back_and_resubmit(resubmitted, "sc_head", ha_staff)
+
+    rejected = draft("sc_head", "成都夜间路演", "成都市春熙路", 65)
+    submit(rejected, "sc_head")
+    review(rejected, ["planning", "marketing", "logistics", "finance"])
+    back_and_resubmit(rejected, "sc_head", ha_staff)
+    activity_services.activity_decide(
+        activity_id=rejected.pk,
+        by=people["hq_manager"],
+        decision="reject",
+        reason="夜间人流安全风险过高,且与春节促销档期冲突,建议改为白天社区活动。",
+    )
+
+
+OPINIONS = {
+    "planning": [
+        {
+            "section": "schedule",
+            "comment": "宣传排期过粗,请按周列出社区与媒体节点。",
+            "required_change": True,
+        },
+        {
+            "section": "general",
+            "comment": "主题清晰,可参照去年同期活动样板。",
+            "required_change": False,
+        },
+    ],
+    "marketing": [
+        {
+            "section": "promotion",
+            "comment": "晚报投放性价比低,建议增加药店终端与微信群。",
+            "required_change": True,
+        },
+    ],
+    "logistics": [
+        {
+            "section": "materials",
+            "comment": "礼品需提前15天下单,请确认数量与到货时间。",
+            "required_change": False,
+        },
+    ],
+    "finance": [
+        {"section": "general", "comment": "预算明细需拆分到单价与数量。", "required_change": True},
+    ],
+}

@@ -14,6 +14,8 @@ class DomainError(Exception):
 
     def __init__(self, message: Any = None, *, details: dict[str, Any] | None = None) -> None:
         self.message = message if message is not None else self.default_message
+        # False when the message is the generic one of the code (pages then list the fields).
+        self.specific = message is not None
         self.details = details or {}
         super().__init__(str(self.message))
 

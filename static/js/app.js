@@ -23,7 +23,7 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-remove-row]");
     if (!button) return;
-    var row = button.closest("[data-budget-row]");
+    var row = button.closest("[data-budget-row], [data-row]");
     if (row) row.remove();
     updateBudgetTotal();
   });

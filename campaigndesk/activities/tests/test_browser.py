@@ -19,7 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 @pytest.fixture
 def demo_live(transactional_db: None, live_server):  # type: ignore[no-untyped-def]
-    seed_demo()
+    seed_demo(walkthrough=False)
     return live_server
 
 

@@ -66,7 +66,30 @@ def test_seed_demo_twice_changes_nothing() -> None:
 
     assert counts() == first
     assert first["Market"] == 3
-    assert first["Activity"] == 3
+    # One sample draft per market, and six walked through stage 1.
+    assert first["Activity"] == 9
+
+
+def test_seed_demo_shows_every_stage1_state() -> None:
+    from campaigndesk.activities.models import Activity
+    from campaigndesk.reviews.models import Opinion
+
+    seed_demo()
+    states = set(Activity.objects.values_list("status", flat=True))
+    assert {
+        "draft",
+        "submitted",
+        "in_review",
+        "revision_requested",
+        "resubmitted",
+        "approved",
+        "rejected",
+    } <= states
+    in_review = Activity.objects.get(status="in_review")
+    given = set(
+        Opinion.objects.filter(round__activity=in_review).values_list("department__code", flat=True)
+    )
+    assert given == {"planning", "marketing"}  # logistics and finance still owe theirs
 
 
 def test_every_contract_login_exists_with_the_demo_password() -> None:

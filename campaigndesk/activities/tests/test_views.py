@@ -227,9 +227,9 @@ def test_list_page_queries_do_not_grow_with_data(
 ) -> None:
     client = client_for("hq_manager")
     # session; user with profile, market, office and department (header and policies);
-    # count; markets for the filter; page of activities with market, creator and template;
-    # budget lines of the page.
-    with django_assert_num_queries(6) as small:
+    # unread notifications and delegations acted on (header); count; markets for the filter;
+    # page of activities with market, creator and template; budget lines of the page.
+    with django_assert_num_queries(8) as small:
         client.get("/activities/")
     _add_activities(30)
     with django_assert_num_queries(len(small.captured_queries)):

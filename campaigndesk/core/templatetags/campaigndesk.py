@@ -60,3 +60,13 @@ def money(value: Decimal | None) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):  # type: ignore[no-untyped-def, type-arg]
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def budget_category(value: str) -> str:
+    from campaigndesk.activities.models import BudgetCategory
+
+    try:
+        return str(BudgetCategory(value).label)
+    except ValueError:
+        return value

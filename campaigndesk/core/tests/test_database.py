@@ -26,7 +26,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_all_succeed() -> None:
-    seed_demo()
+    seed_demo(walkthrough=False)
     head = User.objects.get(username="sn_head")
     errors: list[BaseException] = []
     start = threading.Barrier(12)
