@@ -38,6 +38,7 @@ from campaigndesk.notifications.services import notify
 from campaigndesk.org import policies
 from campaigndesk.org.roles import Role
 from campaigndesk.org.selectors import active_users_with_role, market_heads_of
+from campaigndesk.reviews.models import OpinionItem, ReviewRound
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_SECTION_CHARS = 20_000
@@ -544,8 +545,6 @@ def activity_resubmit(
 ) -> Activity:
     """The market head sends back the detailed plan: the changes, a staffing arrangement that is
     not empty, and a response to every item of the returned opinions that requires a change."""
-    from campaigndesk.reviews.models import OpinionItem, ReviewRound
-
     activity = _lock_for_stage(activity_id, by=by, action="resubmit")
     previous = activity.status
     target = workflow.next_status("resubmit", previous)

@@ -21,7 +21,7 @@ from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
 from campaigndesk.org import policies
-from campaigndesk.org.selectors import market_choices_for_user
+from campaigndesk.org.selectors import display_names, market_choices_for_user
 
 PAGE_SIZE = 20
 
@@ -150,10 +150,22 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
         and activity.status == Status.DRAFT,
         "may_decide": policies.may(user, "decide", activity) and "approve" in allowed,
         "cancel_form": CancelForm(),
+        "staffing": _with_names(activity.staffing),
         "versions": list(selectors.activity_versions(activity=activity)),
         **review_context(request, activity),
     }
     return render(request, "activities/detail.html", context)
+
+
+def _with_names(staffing: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Staffing entries with `label`: the person's display name, or the name written."""
+    names = display_names([p["username"] for p in staffing if p.get("username")])
+    return [
+        dict(
+            p, label=names.get(p.get("username", ""), "") or p.get("name") or p.get("username", "")
+        )
+        for p in staffing
+    ]
 
 
 def run_transition(
@@ -235,6 +247,11 @@ def activity_versions(request: PageRequest, activity_id: int) -> HttpResponse:
             version, against = numbers[-1], numbers[-2]
             changes = selectors.version_diff(activity=activity, version=version, against=against)
     labels = {s.key: s.label for s in activity.template.sections.all()}
+    for change in changes or []:
+        if change["field"].startswith("staffing."):
+            for side in ("before", "after"):
+                if change[side]:
+                    change[side] = _with_names([change[side]])[0]
     return render(
         request,
         "activities/versions.html",

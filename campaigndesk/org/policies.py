@@ -34,7 +34,6 @@ ACTIVITY_ACTIONS: dict[str, frozenset[Role]] = {
     "open_review": frozenset({Role.HQ_MANAGER}),
     "return": frozenset({Role.HQ_MANAGER}),
     "decide": frozenset({Role.HQ_MANAGER}),
-    "give_opinion": frozenset({Role.REVIEWER}),
     "start_onsite": frozenset({Role.HQ_MANAGER, Role.MARKET_HEAD}),
     "wrap_up": frozenset({Role.MARKET_HEAD}),
     "evaluate": frozenset({Role.HQ_MANAGER}),

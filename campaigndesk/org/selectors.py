@@ -82,3 +82,12 @@ def delegation_current_of(*, delegator: User, on: date) -> Delegation | None:
         .order_by("start_date", "id")
         .first()
     )
+
+
+def display_names(usernames: list[str]) -> dict[str, str]:
+    """username → display name, in one query (for staffing lists written by username)."""
+    return dict(
+        User.objects.filter(username__in=set(usernames)).values_list(
+            "username", "profile__display_name"
+        )
+    )

@@ -211,10 +211,9 @@ def _market_people(activity: Activity) -> list[User]:
 
 
 def _staffing_rows(request: PageRequest, activity: Activity) -> list[dict[str, Any]]:
+    empty = {"username": "", "name": "", "role": "", "duty": "", "errors": {}}
     if request.method != "POST":
-        return [dict(entry, errors={}) for entry in activity.staffing] or [
-            {"username": "", "name": "", "role": "", "duty": "", "errors": {}}
-        ]
+        return [dict(entry, errors={}) for entry in activity.staffing] or [empty]
     rows = [
         {
             "username": u.strip(),
@@ -231,7 +230,7 @@ def _staffing_rows(request: PageRequest, activity: Activity) -> list[dict[str, A
             strict=False,
         )
     ]
-    return [row for row in rows if any(row[k] for k in ("username", "name", "role", "duty"))]
+    return [r for r in rows if any(r[k] for k in ("username", "name", "role", "duty"))] or [empty]
 
 
 @login_required
@@ -264,6 +263,7 @@ def resubmit_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 staffing=[
                     {k: row[k] for k in ("username", "name", "role", "duty") if row[k]}
                     for row in staffing
+                    if any(row[k] for k in ("username", "name", "role", "duty"))
                 ],
                 responses=[{"item_id": pk, "response": text} for pk, text in answers.items()],
                 revision=int(request.POST.get("revision") or 0) or None,
@@ -364,7 +364,7 @@ def delegation(request: PageRequest) -> HttpResponse:
                 messages.success(request, _("Delegation saved."))
                 return redirect("reviews:delegation")
     colleagues = (
-        User.objects.filter(is_active=True, profile__department_id=user.profile.department_id)
+        User.objects.filter(is_active=True, profile__department=user.profile.department)
         .exclude(pk=user.pk)
         .select_related("profile")
         .order_by("username")

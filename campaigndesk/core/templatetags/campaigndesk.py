@@ -70,3 +70,11 @@ def budget_category(value: str) -> str:
         return str(BudgetCategory(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def days_to_deadline(activity):  # type: ignore[no-untyped-def]
+    """Days left to submit a draft without an exception (negative: late)."""
+    from campaigndesk.activities.selectors import days_to_deadline as compute
+
+    return compute(activity)
