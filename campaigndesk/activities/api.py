@@ -235,7 +235,7 @@ def activities_resubmit(request: ApiRequest, activity_id: int, payload: Resubmit
     activity = services.activity_resubmit(
         activity_id=activity_id,
         by=request.auth,
-        changes=data["changes"],
+        changes=payload.changes.model_dump(exclude_unset=True),
         staffing=data["staffing"],
         responses=data["responses"],
         revision=data["revision"],

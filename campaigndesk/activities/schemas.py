@@ -65,8 +65,9 @@ class ActivityIn(Schema):
     staffing: list[StaffingIn] = Field(default_factory=list)
 
 
-class ActivityPatch(Schema):
-    revision: int = Field(description="the revision this edit is based on")
+class ProposalChangesIn(Schema):
+    """Any proposal fields; those left out stay as they are."""
+
     title: str | None = None
     start_date: date | None = None
     end_date: date | None = None
@@ -75,6 +76,10 @@ class ActivityPatch(Schema):
     budget: list[BudgetLineIn] | None = None
     targets: TargetsIn | None = None
     staffing: list[StaffingIn] | None = None
+
+
+class ActivityPatch(ProposalChangesIn):
+    revision: int = Field(description="the revision this edit is based on")
 
 
 class ActivityOut(Schema):
@@ -135,7 +140,9 @@ class ResponseIn(Schema):
 
 
 class ResubmitIn(Schema):
-    changes: dict = Field(default_factory=dict, description="activity fields to change")
+    changes: ProposalChangesIn = Field(
+        default_factory=ProposalChangesIn, description="activity fields to change"
+    )
     staffing: list[StaffingIn] = Field(default_factory=list)
     responses: list[ResponseIn] = Field(default_factory=list)
     revision: int | None = None

@@ -150,6 +150,10 @@ def _clean_proposal(
 
     if given("sections"):
         sections = data.get("sections") or {}
+        if partial and current is not None and isinstance(sections, dict):
+            # Like the targets: a PATCH names the sections it changes (an empty text clears
+            # one); the others keep their text.
+            sections = {**current.sections, **sections}
         if not isinstance(sections, dict):
             errors["sections"] = _("Expected an object of section texts.")
         else:

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities import selectors, services, workflow
@@ -268,15 +268,15 @@ def activity_versions(request: PageRequest, activity_id: int) -> HttpResponse:
 
 
 FIELD_LABELS = {
-    "title": _lazy("Title"),
-    "start_date": _lazy("Start date"),
-    "end_date": _lazy("End date"),
-    "venue": _lazy("Venue"),
-    "budget": _lazy("Budget"),
-    "staffing": _lazy("Staffing"),
-    "targets.attendance": _lazy("Target attendance"),
-    "targets.leads": _lazy("Target leads"),
-    "targets.sales": _lazy("Target sales (¥)"),
+    "title": gettext_lazy("Title"),
+    "start_date": gettext_lazy("Start date"),
+    "end_date": gettext_lazy("End date"),
+    "venue": gettext_lazy("Venue"),
+    "budget": gettext_lazy("Budget"),
+    "staffing": gettext_lazy("Staffing"),
+    "targets.attendance": gettext_lazy("Target attendance"),
+    "targets.leads": gettext_lazy("Target leads"),
+    "targets.sales": gettext_lazy("Target sales (¥)"),
 }
 
 

@@ -640,3 +640,22 @@ def test_unknown_path_and_wrong_method_answer_with_the_error_body(api) -> None: 
     assert wrong.status_code == 405
     assert wrong.json()["error"]["code"] == "method_not_allowed"
     assert wrong["Allow"] == "GET"
+
+
+def test_patch_of_one_section_keeps_the_others(api) -> None:  # type: ignore[no-untyped-def]
+    client = api("sn_head")
+    created = client.post(
+        "/activities",
+        {
+            "title": "环节",
+            "start_date": "2031-03-01",
+            "end_date": "2031-03-02",
+            "sections": {"background": "背景", "theme": "主题"},
+        },
+    ).json()
+    response = client.patch(
+        f"/activities/{created['id']}",
+        {"revision": 1, "sections": {"theme": "新主题", "background": ""}},
+    )
+    assert response.status_code == 200
+    assert response.json()["sections"] == {"theme": "新主题"}
