@@ -96,4 +96,6 @@ ACTION_LABELS = {
     "cancel": _("Cancel"),
     "create": _("Create"),
     "edit": _("Edit"),
+    "opinion": _("Review opinion"),
+    "lead_time_exception": _("Lead-time exception"),
 }
