@@ -9,6 +9,7 @@ from campaigndesk.activities.api import router as activities_router
 from campaigndesk.core.api_errors import install_error_handlers
 from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.org.api import router as org_router
+from campaigndesk.preparation.api import router as preparation_router
 from campaigndesk.org.auth import BearerToken
 from campaigndesk.reviews.api import router as reviews_router
 
@@ -34,4 +35,5 @@ def health(request: HttpRequest) -> dict[str, str]:
 api.add_router("", org_router)
 api.add_router("", activities_router)
 api.add_router("", reviews_router)
+api.add_router("", preparation_router)
 api.add_router("", notifications_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "campaigndesk.org",
     "campaigndesk.activities",
     "campaigndesk.reviews",
+    "campaigndesk.preparation",
     "campaigndesk.notifications",
 ]
 

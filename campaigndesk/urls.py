@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("activities/", include("campaigndesk.activities.urls")),
     path("reviews/", include("campaigndesk.reviews.urls")),
+    path("preparation/", include("campaigndesk.preparation.urls")),
     path("inbox/", include("campaigndesk.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

@@ -34,6 +34,7 @@ ACTIVITY_ACTIONS: dict[str, frozenset[Role]] = {
     "open_review": frozenset({Role.HQ_MANAGER}),
     "return": frozenset({Role.HQ_MANAGER}),
     "decide": frozenset({Role.HQ_MANAGER}),
+    "manage_team": frozenset({Role.HQ_MANAGER}),
     "start_onsite": frozenset({Role.HQ_MANAGER, Role.MARKET_HEAD}),
     "wrap_up": frozenset({Role.MARKET_HEAD}),
     "evaluate": frozenset({Role.HQ_MANAGER}),
@@ -62,13 +63,14 @@ def is_hq(user: AnyUser) -> bool:
     return role_of(user) in HQ_ROLES
 
 
-def activity_scope(user: AnyUser) -> Q:
-    """A filter on activities (or anything with a `market`) to what the user may see."""
+def activity_scope(user: AnyUser, *, via: str = "") -> Q:
+    """A filter on activities (or anything with a `market`) to what the user may see; `via`
+    prefixes the lookup for rows reached through a relation, e.g. `via="activity__"`."""
     role = role_of(user)
     if role in HQ_ROLES:
         return Q()
     if role in MARKET_ROLES:
-        return Q(market_id=market_id_of(user))
+        return Q(**{f"{via}market_id": market_id_of(user)})
     return Q(pk__in=[])
 
 
