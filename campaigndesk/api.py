@@ -9,8 +9,8 @@ from campaigndesk.activities.api import router as activities_router
 from campaigndesk.core.api_errors import install_error_handlers
 from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.org.api import router as org_router
-from campaigndesk.preparation.api import router as preparation_router
 from campaigndesk.org.auth import BearerToken
+from campaigndesk.preparation.api import router as preparation_router
 from campaigndesk.reviews.api import router as reviews_router
 
 api = NinjaAPI(
