@@ -107,3 +107,53 @@ def api(demo: None):  # type: ignore[no-untyped-def]
         return ApiClient(response.json()["token"], language=language)
 
     return make
+
+
+def approved_activity(*, head: str = "sn_head", title: str = "已批准的活动", days: int = 30) -> Any:
+    """An activity walked through stage 1 by the real services, approved."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigndesk.activities.services import (
+        activity_create,
+        activity_decide,
+        activity_resubmit,
+        activity_submit,
+    )
+    from campaigndesk.core.demo import _full_sections
+    from campaigndesk.reviews.services import opinion_give, review_open, review_return
+
+    User = get_user_model()
+    people = {u.username: u for u in User.objects.all()}
+    start = timezone.localdate() + timedelta(days=days)
+    activity = activity_create(
+        by=people[head],
+        data={
+            "title": title,
+            "venue": "会展中心",
+            "start_date": start,
+            "end_date": start + timedelta(days=1),
+            "sections": _full_sections(title),
+            "budget": [{"category": "venue", "item": "场地", "amount": "1000.00"}],
+        },
+    )
+    activity_submit(activity_id=activity.pk, by=people[head])
+    review_open(
+        activity_id=activity.pk,
+        by=people["hq_manager"],
+        meeting_at=timezone.now(),
+        departments=["planning"],
+    )
+    opinion_give(
+        activity_id=activity.pk, by=people["planning_reviewer"], department="planning", items=[]
+    )
+    review_return(activity_id=activity.pk, by=people["hq_manager"], summary="同意")
+    activity_resubmit(
+        activity_id=activity.pk,
+        by=people[head],
+        changes={},
+        staffing=[{"name": "张三", "role": "总指挥", "duty": "统筹"}],
+        responses=[],
+    )
+    return activity_decide(activity_id=activity.pk, by=people["hq_manager"], decision="approve")

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +33,7 @@ from campaigndesk.core.errors import (
     ValidationFailed,
 )
 from campaigndesk.notifications.models import Kind
-from campaigndesk.notifications.services import notify
+from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
 from campaigndesk.org.roles import Role
 from campaigndesk.org.selectors import active_users_with_role, market_heads_of
@@ -54,6 +53,36 @@ def activity_lock(*, activity_id: int, by: User, action: str) -> Activity:
     if not policies.may(by, action, activity):
         raise Forbidden()
     return activity
+
+
+def activity_move(
+    activity: Activity,
+    *,
+    to: workflow.Status,
+    by: User,
+    action: str,
+    note: str = "",
+    obj: Any = None,
+    changes: dict[str, Any] | None = None,
+) -> str:
+    """The one way an activity changes status: `to` comes from `workflow.next_status`; the
+    revision grows, the row (locked by the caller) is saved, and the transition is audited.
+    Returns the status it came from."""
+    previous = activity.status
+    activity.status = to
+    activity.revision += 1
+    activity.save()
+    audit_record(
+        actor=by,
+        action=action,
+        obj=obj if obj is not None else activity,
+        activity_id=activity.pk,
+        from_status=previous,
+        to_status=to,
+        note=note,
+        changes=changes,
+    )
+    return previous
 
 
 # --- input checks -------------------------------------------------------------------------------
@@ -375,19 +404,8 @@ def activity_update(*, activity_id: int, by: User, revision: int, data: dict[str
 def activity_cancel(*, activity_id: int, by: User, reason: str = "") -> Activity:
     """The market head or the HQ manager calls an activity off before it goes on site."""
     activity = activity_lock(activity_id=activity_id, by=by, action="cancel")
-    previous = activity.status
-    activity.status = workflow.next_status("cancel", previous)
-    activity.revision += 1
-    activity.save(update_fields=["status", "revision", "updated_at"])
-    audit_record(
-        actor=by,
-        action="cancel",
-        obj=activity,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
-        note=reason.strip(),
-    )
+    target = workflow.next_status("cancel", activity.status)
+    activity_move(activity, to=target, by=by, action="cancel", note=reason.strip())
     return activity
 
 
@@ -453,8 +471,7 @@ def activity_submit(*, activity_id: int, by: User, revision: int | None = None) 
     `lead_days` days (Asia/Shanghai calendar days) before the start unless HQ granted an
     exception. The submission is frozen as version 1."""
     activity = _lock_for_stage(activity_id, by=by, action="submit")
-    previous = activity.status
-    target = workflow.next_status("submit", previous)
+    target = workflow.next_status("submit", activity.status)
     _check_revision(activity, revision)
     _ensure_complete(activity)
     lead_days = activity.template.lead_days
@@ -468,25 +485,18 @@ def activity_submit(*, activity_id: int, by: User, revision: int | None = None) 
             % {"lead_days": lead_days, "days_left": days_left},
             details={"lead_days": lead_days, "days_left": days_left},
         )
-    activity.status = target
-    activity.revision += 1
     _freeze_version(activity, by=by)
-    activity.save(update_fields=["status", "revision", "version", "submitted_at", "updated_at"])
-    audit_record(
-        actor=by,
+    activity_move(
+        activity,
+        to=target,
+        by=by,
         action="submit",
-        obj=activity,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
         note=_("Version %(v)s") % {"v": activity.version},
     )
-    notify(
+    notify_activity(
+        activity=activity,
         recipients=active_users_with_role(Role.HQ_MANAGER),
         kind=Kind.SUBMITTED,
-        subject=activity.title,
-        activity_id=activity.pk,
-        url=reverse("activities:detail", args=[activity.pk]),
     )
     return activity
 
@@ -527,12 +537,10 @@ def lead_time_exception_grant(*, activity_id: int, by: User, reason: str) -> Act
         to_status=activity.status,
         note=reason,
     )
-    notify(
+    notify_activity(
+        activity=activity,
         recipients=market_heads_of(market_id=activity.market_id),
         kind=Kind.LEAD_TIME_EXCEPTION,
-        subject=activity.title,
-        activity_id=activity.pk,
-        url=reverse("activities:detail", args=[activity.pk]),
     )
     return activity
 
@@ -550,8 +558,7 @@ def activity_resubmit(
     """The market head sends back the detailed plan: the changes, a staffing arrangement that is
     not empty, and a response to every item of the returned opinions that requires a change."""
     activity = _lock_for_stage(activity_id, by=by, action="resubmit")
-    previous = activity.status
-    target = workflow.next_status("resubmit", previous)
+    target = workflow.next_status("resubmit", activity.status)
     _check_revision(activity, revision)
     changes = {k: v for k, v in (changes or {}).items() if k in PROPOSAL_FIELDS and k != "staffing"}
     clean = _clean_proposal(
@@ -600,18 +607,13 @@ def activity_resubmit(
     OpinionItem.objects.bulk_update(
         [items[pk] for pk, text in answers.items() if text], ["response", "responded_at"]
     )
-    activity.status = target
-    activity.revision += 1
     _freeze_version(activity, by=by)
-    activity.save()
     after = _proposal_snapshot(activity)
-    audit_record(
-        actor=by,
+    activity_move(
+        activity,
+        to=target,
+        by=by,
         action="resubmit",
-        obj=activity,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
         note=_("Version %(v)s") % {"v": activity.version},
         changes={
             field: {"before": _jsonable(before[field]), "after": _jsonable(after[field])}
@@ -619,12 +621,10 @@ def activity_resubmit(
             if _jsonable(before[field]) != _jsonable(after[field])
         },
     )
-    notify(
+    notify_activity(
+        activity=activity,
         recipients=active_users_with_role(Role.HQ_MANAGER),
         kind=Kind.RESUBMITTED,
-        subject=activity.title,
-        activity_id=activity.pk,
-        url=reverse("activities:detail", args=[activity.pk]),
     )
     return activity
 
@@ -635,27 +635,14 @@ def activity_decide(*, activity_id: int, by: User, decision: str, reason: str = 
     activity = activity_lock(activity_id=activity_id, by=by, action="decide")
     if decision not in ("approve", "reject"):
         raise ValidationFailed({"decision": _("Choose approve or reject.")})
+    target = workflow.next_status(decision, activity.status)
     reason = (reason or "").strip()
     if decision == "reject" and not reason:
         raise ValidationFailed({"reason": _("A rejection needs a reason.")})
-    previous = activity.status
-    activity.status = workflow.next_status(decision, previous)
-    activity.revision += 1
-    activity.save(update_fields=["status", "revision", "updated_at"])
-    audit_record(
-        actor=by,
-        action=decision,
-        obj=activity,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
-        note=reason,
-    )
-    notify(
+    activity_move(activity, to=target, by=by, action=decision, note=reason)
+    notify_activity(
+        activity=activity,
         recipients=market_heads_of(market_id=activity.market_id),
         kind=Kind.DECISION,
-        subject=activity.title,
-        activity_id=activity.pk,
-        url=reverse("activities:detail", args=[activity.pk]),
     )
     return activity

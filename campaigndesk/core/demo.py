@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -374,6 +375,7 @@ def _seed_stage1() -> None:
     activity_services.activity_decide(
         activity_id=approved.pk, by=people["hq_manager"], decision="approve"
     )
+    _seed_preparation(approved, people)
 
     revision = draft("ha_head", "洛阳中老年健康讲座", "洛阳市西工区文化宫", 40)
     submit(revision, "ha_head")
@@ -400,6 +402,80 @@ def _seed_stage1() -> None:
         decision="reject",
         reason="夜间人流安全风险过高,且与春节促销档期冲突,建议改为白天社区活动。",
     )
+
+
+def _seed_preparation(activity: Activity, people: dict[str, Any]) -> None:
+    """The approved Xi'an roadshow gets a published support team and materials in every state,
+    one of them overdue."""
+    from campaigndesk.preparation import services as prep
+
+    def at(day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    depart = activity.start_date - timedelta(days=1)
+    back = activity.end_date + timedelta(days=1)
+    prep.support_team_save(
+        activity_id=activity.pk,
+        by=people["hq_manager"],
+        name="",
+        lead="expert_zhang",
+        members=[
+            {
+                "username": "expert_zhang",
+                "role": "expert",
+                "duty": "义诊与健康讲座主讲",
+                "depart_at": at(depart, 8),
+                "return_at": at(back, 18),
+            },
+            {
+                "username": "planner_li",
+                "role": "planner",
+                "duty": "现场布置与流程把控",
+                "depart_at": at(depart, 8),
+                "return_at": at(back, 18),
+            },
+            {
+                "username": "support_zhao",
+                "role": "support",
+                "duty": "签到、咨询与销售支持",
+                "depart_at": at(depart, 12),
+                "return_at": at(back, 12),
+            },
+        ],
+    )
+    prep.support_team_publish(activity_id=activity.pk, by=people["hq_manager"])
+    today = timezone.localdate()
+    for name, quantity, unit, due, status, tracking in [
+        ("易拉宝", "6", "个", today + timedelta(days=10), "received", "SF1001"),
+        ("宣传单", "5000", "份", today + timedelta(days=12), "shipped", "SF1002"),
+        ("血压计", "10", "台", today + timedelta(days=15), "preparing", ""),
+        ("活动礼品", "800", "份", today - timedelta(days=2), "requested", ""),
+    ]:
+        material = prep.material_add(
+            activity_id=activity.pk,
+            by=people["hq_manager"],
+            name=name,
+            quantity=quantity,
+            unit=unit,
+            owner_department="logistics",
+            due_date=due,
+        )
+        if status != "requested":
+            if status == "received":
+                prep.material_update(
+                    activity_id=activity.pk,
+                    material_id=material.pk,
+                    by=people["logistics_reviewer"],
+                    status="shipped",
+                    tracking_no=tracking,
+                )
+            prep.material_update(
+                activity_id=activity.pk,
+                material_id=material.pk,
+                by=people["sn_head" if status == "received" else "logistics_reviewer"],
+                status=status,
+                tracking_no=tracking,
+            )
 
 
 OPINIONS = {

@@ -4,9 +4,11 @@ once that transaction commits, so a rolled-back change tells nobody."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,20 @@ def notify(
         )
 
     transaction.on_commit(write)
+
+
+def notify_activity(
+    *, activity: Any, recipients: Iterable[User], kind: Kind, url: str = ""
+) -> None:
+    """`notify` about an activity: its title as the subject, its page as the link unless
+    `url` names the exact place to act."""
+    notify(
+        recipients=recipients,
+        kind=kind,
+        subject=activity.title,
+        activity_id=activity.pk,
+        url=url or reverse("activities:detail", args=[activity.pk]),
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigndesk.core.models import TimeStampedModel
 from campaigndesk.org.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Market(TimeStampedModel):
@@ -197,7 +201,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user: models.Model, days: int) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, days: int) -> tuple[ApiToken, str]:
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(
             user=user,

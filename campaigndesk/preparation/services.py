@@ -8,13 +8,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigndesk.activities import workflow
 from campaigndesk.activities.models import Activity
-from campaigndesk.activities.services import activity_lock
+from campaigndesk.activities.services import activity_lock, activity_move
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.audit import audit_record
 from campaigndesk.core.errors import (
@@ -26,7 +25,7 @@ from campaigndesk.core.errors import (
     ValidationFailed,
 )
 from campaigndesk.notifications.models import Kind
-from campaigndesk.notifications.services import notify
+from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -213,12 +212,10 @@ def support_team_save(
         changes={"before": before, "after": after} if before else {"after": after},
     )
     if team.published and before != after:
-        notify(
+        notify_activity(
+            activity=activity,
             recipients=_team_audience(activity, team),
             kind=Kind.TEAM_PUBLISHED,
-            subject=activity.title,
-            activity_id=activity.pk,
-            url=reverse("activities:detail", args=[activity.pk]),
         )
     return team
 
@@ -253,12 +250,10 @@ def support_team_publish(*, activity_id: int, by: User) -> SupportTeam:
         to_status=activity.status,
         note=team.name,
     )
-    notify(
+    notify_activity(
+        activity=activity,
         recipients=_team_audience(activity, team),
         kind=Kind.TEAM_PUBLISHED,
-        subject=activity.title,
-        activity_id=activity.pk,
-        url=reverse("preparation:assignments"),
     )
     return team
 
@@ -417,8 +412,7 @@ def activity_start_onsite(*, activity_id: int, by: User) -> Activity:
     """The HQ manager or the market head moves the approved activity on site — only once its
     support team is published. Items not yet received are allowed but written to the record."""
     activity = activity_lock(activity_id=activity_id, by=by, action="start_onsite")
-    previous = activity.status
-    target = workflow.next_status("start_onsite", previous)
+    target = workflow.next_status("start_onsite", activity.status)
     team = SupportTeam.objects.filter(activity=activity).first()
     if team is None or not team.published:
         raise Incomplete(
@@ -430,16 +424,11 @@ def activity_start_onsite(*, activity_id: int, by: User) -> Activity:
         .exclude(status=MaterialStatus.RECEIVED)
         .values_list("name", flat=True)
     )
-    activity.status = target
-    activity.revision += 1
-    activity.save(update_fields=["status", "revision", "updated_at"])
-    audit_record(
-        actor=by,
+    activity_move(
+        activity,
+        to=target,
+        by=by,
         action="start_onsite",
-        obj=activity,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
         note=(_("Not yet received: %(items)s") % {"items": "、".join(pending)}) if pending else "",
     )
     return activity

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from campaigndesk.activities import workflow
 from campaigndesk.activities.models import Activity
-from campaigndesk.activities.services import activity_lock
+from campaigndesk.activities.services import activity_lock, activity_move
 from campaigndesk.core.audit import audit_record
 from campaigndesk.core.errors import (
     Duplicate,
@@ -24,7 +24,7 @@ from campaigndesk.core.errors import (
     ValidationFailed,
 )
 from campaigndesk.notifications.models import Kind
-from campaigndesk.notifications.services import notify
+from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -46,8 +46,8 @@ def review_open(
     invites departments — by default every department invited by default; the reviewers of
     each (and whoever acts for them) are told."""
     activity = activity_lock(activity_id=activity_id, by=by, action="open_review")
-    previous = activity.status
-    target = workflow.next_status("open_review", previous)
+
+    target = workflow.next_status("open_review", activity.status)
     if departments:
         chosen = list(Department.objects.filter(code__in=departments))
         unknown = sorted(set(departments) - {d.code for d in chosen})
@@ -73,16 +73,12 @@ def review_open(
         opened_by=by,
     )
     review_round.departments.set(chosen)
-    activity.status = target
-    activity.revision += 1
-    activity.save(update_fields=["status", "revision", "updated_at"])
-    audit_record(
-        actor=by,
+    activity_move(
+        activity,
+        to=target,
+        by=by,
         action="open_review",
         obj=review_round,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
         note=_("Round %(n)s, %(when)s: %(departments)s")
         % {
             "n": review_round.number,
@@ -90,11 +86,10 @@ def review_open(
             "departments": "、".join(d.label for d in chosen),
         },
     )
-    notify(
+    notify_activity(
+        activity=activity,
         recipients=reviewers_of(department_ids=[d.pk for d in chosen], on=timezone.localdate()),
         kind=Kind.REVIEW_REQUESTED,
-        subject=activity.title,
-        activity_id=activity.pk,
         url=reverse("reviews:opinion", args=[activity.pk]),
     )
     return review_round
@@ -222,8 +217,8 @@ def review_return(*, activity_id: int, by: User, summary: str) -> ReviewRound:
     """The HQ manager returns the consolidated opinions to the market with a summary, asking
     for a detailed plan — only once every invited department has given its opinion."""
     activity = activity_lock(activity_id=activity_id, by=by, action="return")
-    previous = activity.status
-    target = workflow.next_status("return", previous)
+
+    target = workflow.next_status("return", activity.status)
     summary = (summary or "").strip()
     if not summary:
         raise ValidationFailed({"summary": _("Write the consolidated summary.")})
@@ -240,23 +235,11 @@ def review_return(*, activity_id: int, by: User, summary: str) -> ReviewRound:
     review_round.returned_by = by
     review_round.returned_at = timezone.now()
     review_round.save(update_fields=["summary", "returned_by", "returned_at"])
-    activity.status = target
-    activity.revision += 1
-    activity.save(update_fields=["status", "revision", "updated_at"])
-    audit_record(
-        actor=by,
-        action="return",
-        obj=review_round,
-        activity_id=activity.pk,
-        from_status=previous,
-        to_status=activity.status,
-        note=summary,
-    )
-    notify(
+    activity_move(activity, to=target, by=by, action="return", obj=review_round, note=summary)
+    notify_activity(
+        activity=activity,
         recipients=market_heads_of(market_id=activity.market_id),
         kind=Kind.REVISION_REQUESTED,
-        subject=activity.title,
-        activity_id=activity.pk,
         url=reverse("reviews:resubmit", args=[activity.pk]),
     )
     return review_round
