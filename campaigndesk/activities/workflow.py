@@ -97,5 +97,9 @@ ACTION_LABELS = {
     "create": _("Create"),
     "edit": _("Edit"),
     "opinion": _("Review opinion"),
+    "team_save": _("Support team saved"),
+    "team_publish": _("Support team published"),
+    "material_add": _("Material listed"),
+    "material_status": _("Material moved"),
     "lead_time_exception": _("Lead-time exception"),
 }

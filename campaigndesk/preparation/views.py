@@ -175,6 +175,24 @@ def _strip(
     return {"days": days, "lines": lines, "activity_days": activity_days}
 
 
+def _conflict_rows(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Conflicts as the page shows them: who, which activity, from when to when."""
+    names = dict(
+        selectors.hq_staff()
+        .filter(username__in=[c["username"] for c in conflicts])
+        .values_list("username", "profile__display_name")
+    )
+    return [
+        dict(
+            c,
+            display_name=names.get(c["username"], c["username"]),
+            start=datetime.fromisoformat(c["depart_at"]).strftime("%m-%d %H:%M"),
+            end=datetime.fromisoformat(c["return_at"]).strftime("%m-%d %H:%M"),
+        )
+        for c in conflicts
+    ]
+
+
 def _team_page(
     request: PageRequest,
     activity: Activity,
@@ -194,7 +212,7 @@ def _team_page(
             "activity": activity,
             "rows": rows,
             "errors": errors,
-            "conflicts": conflicts,
+            "conflicts": _conflict_rows(conflicts),
             "name": name,
             "lead": lead,
             "staff": staff,
@@ -302,7 +320,6 @@ def team_check(request: PageRequest, activity_id: int) -> HttpResponse:
             "title": c.team.activity.title,
             "depart_at": timezone.localtime(c.depart_at).isoformat(),
             "return_at": timezone.localtime(c.return_at).isoformat(),
-            "display_name": c.user.profile.display_name,
         }
         for c in selectors.schedule_conflicts(windows=windows, exclude_activity_id=activity.pk)
     ]
