@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from campaigndesk.activities.api import router as activities_router
 from campaigndesk.core.api_errors import install_error_handlers
 from campaigndesk.notifications.api import router as notifications_router
+from campaigndesk.onsite.api import router as onsite_router
 from campaigndesk.org.api import router as org_router
 from campaigndesk.org.auth import BearerToken
 from campaigndesk.preparation.api import router as preparation_router
@@ -36,4 +37,5 @@ api.add_router("", org_router)
 api.add_router("", activities_router)
 api.add_router("", reviews_router)
 api.add_router("", preparation_router)
+api.add_router("", onsite_router)
 api.add_router("", notifications_router)

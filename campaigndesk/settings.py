@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "campaigndesk.activities",
     "campaigndesk.reviews",
     "campaigndesk.preparation",
+    "campaigndesk.onsite",
     "campaigndesk.notifications",
 ]
 

@@ -36,6 +36,8 @@ ACTIVITY_ACTIONS: dict[str, frozenset[Role]] = {
     "decide": frozenset({Role.HQ_MANAGER}),
     "manage_team": frozenset({Role.HQ_MANAGER}),
     "start_onsite": frozenset({Role.HQ_MANAGER, Role.MARKET_HEAD}),
+    "record_meeting": frozenset({Role.MARKET_HEAD, Role.HQ_MANAGER}),
+    "write_activity_summary": frozenset({Role.MARKET_HEAD}),
     "wrap_up": frozenset({Role.MARKET_HEAD}),
     "evaluate": frozenset({Role.HQ_MANAGER}),
     "archive": frozenset({Role.HQ_MANAGER}),
