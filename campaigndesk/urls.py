@@ -20,6 +20,7 @@ urlpatterns = [
     path("activities/", include("campaigndesk.activities.urls")),
     path("reviews/", include("campaigndesk.reviews.urls")),
     path("preparation/", include("campaigndesk.preparation.urls")),
+    path("onsite/", include("campaigndesk.onsite.urls")),
     path("inbox/", include("campaigndesk.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

@@ -124,6 +124,7 @@ def activity_edit(request: PageRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
+    from campaigndesk.onsite.views import onsite_context
     from campaigndesk.preparation.views import preparation_context
     from campaigndesk.reviews.views import review_context
 
@@ -155,6 +156,7 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
         "versions": list(selectors.activity_versions(activity=activity)),
         **review_context(request, activity),
         **preparation_context(request, activity),
+        **onsite_context(request, activity),
     }
     return render(request, "activities/detail.html", context)
 

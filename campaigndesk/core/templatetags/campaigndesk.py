@@ -78,3 +78,13 @@ def days_to_deadline(activity):  # type: ignore[no-untyped-def]
     from campaigndesk.activities.selectors import days_to_deadline as compute
 
     return compute(activity)
+
+
+@register.filter
+def training_topic(value: str) -> str:
+    from campaigndesk.onsite.models import TrainingTopic
+
+    try:
+        return str(TrainingTopic(value).label)
+    except ValueError:
+        return value
