@@ -376,6 +376,9 @@ def _seed_stage1() -> None:
         activity_id=approved.pk, by=people["hq_manager"], decision="approve"
     )
     _seed_preparation(approved, people)
+    _seed_onsite(
+        people, draft=draft, review=review, back_and_resubmit=back_and_resubmit, staff=sn_staff
+    )
 
     revision = draft("ha_head", "洛阳中老年健康讲座", "洛阳市西工区文化宫", 40)
     submit(revision, "ha_head")
@@ -476,6 +479,107 @@ def _seed_preparation(activity: Activity, people: dict[str, Any]) -> None:
                 status=status,
                 tracking_no=tracking,
             )
+
+
+def _seed_onsite(
+    people: dict[str, Any],
+    *,
+    draft: Any,
+    review: Any,
+    back_and_resubmit: Any,
+    staff: list[dict[str, str]],
+) -> None:
+    """A Baoji activity running today (let in late by a lead-time exception), on site, with its
+    briefing, part of the training and yesterday's daily report — a live stage 3 to look at."""
+    from campaigndesk.activities import services as activity_services
+    from campaigndesk.onsite import services as onsite
+    from campaigndesk.preparation import services as prep
+
+    today = timezone.localdate()
+    activity = draft("sn_head", "宝鸡冬季健康周", "宝鸡市渭滨区体育馆", -1)
+    activity_services.activity_update(
+        activity_id=activity.pk,
+        by=people["sn_head"],
+        revision=activity.revision,
+        data={"end_date": today + timedelta(days=1)},
+    )
+    activity_services.lead_time_exception_grant(
+        activity_id=activity.pk, by=people["hq_manager"], reason="配合市卫健委健康周,临时加办。"
+    )
+    activity_services.activity_submit(activity_id=activity.pk, by=people["sn_head"])
+    review(activity, ["planning", "marketing", "logistics", "finance"])
+    back_and_resubmit(activity, "sn_head", staff)
+    activity_services.activity_decide(
+        activity_id=activity.pk, by=people["hq_manager"], decision="approve"
+    )
+
+    def at(day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    prep.support_team_save(
+        activity_id=activity.pk,
+        by=people["hq_manager"],
+        name="",
+        lead="planner_li",
+        members=[
+            {
+                "username": "planner_li",
+                "role": "planner",
+                "duty": "现场统筹与流程",
+                "depart_at": at(today - timedelta(days=2), 8),
+                "return_at": at(today + timedelta(days=2), 18),
+            },
+            {
+                "username": "support_qian",
+                "role": "support",
+                "duty": "咨询与销售支持",
+                "depart_at": at(today - timedelta(days=2), 8),
+                "return_at": at(today + timedelta(days=2), 18),
+            },
+        ],
+    )
+    prep.support_team_publish(activity_id=activity.pk, by=people["hq_manager"])
+    prep.activity_start_onsite(activity_id=activity.pk, by=people["sn_head"])
+    yesterday = today - timedelta(days=1)
+    onsite.meeting_record(
+        activity_id=activity.pk,
+        by=people["sn_head"],
+        kind="briefing",
+        held_at=at(yesterday - timedelta(days=1), 9),
+        attendees=["sn_xa_head", "sn_bj_head", "sn_xy_head"],
+        schedule=[
+            {"date": yesterday.isoformat(), "milestone": "开幕与专家讲座", "owner": "sn_bj_head"},
+            {"date": today.isoformat(), "milestone": "义诊与产品体验", "owner": "sn_xa_head"},
+        ],
+        tasks=[
+            {"office": "BJ", "task": "场地布置与签到台", "due_date": yesterday.isoformat()},
+            {"office": "XA", "task": "调派5名人员支援咨询区"},
+            {"username": "sn_staff3", "task": "来宾引导与秩序维护"},
+        ],
+        notes="统一思想:以义诊为主、销售为辅,严控现场风险。",
+    )
+    onsite.meeting_record(
+        activity_id=activity.pk,
+        by=people["sn_head"],
+        kind="training",
+        held_at=at(yesterday - timedelta(days=1), 14),
+        attendees=["sn_staff1", "sn_staff2", "sn_staff3", "sn_staff4"],
+        topics=["execution", "roles", "service"],
+    )
+    onsite.daily_report_submit(
+        activity_id=activity.pk,
+        by=people["sn_head"],
+        data={
+            "date": yesterday,
+            "visitors": 420,
+            "leads": 86,
+            "sales": "36800.00",
+            "progress": "按计划完成开幕与两场讲座。",
+            "public_relations": "宝鸡电视台现场采访。",
+            "competitors": "某竞品在体育馆北门设摊,赠送鸡蛋吸引老人。",
+            "issues": "午间签到拥堵,明日增加一个签到台。",
+        },
+    )
 
 
 OPINIONS = {

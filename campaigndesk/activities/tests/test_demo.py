@@ -66,8 +66,8 @@ def test_seed_demo_twice_changes_nothing() -> None:
 
     assert counts() == first
     assert first["Market"] == 3
-    # One sample draft per market, and six walked through stage 1.
-    assert first["Activity"] == 9
+    # One sample draft per market, six walked through stage 1, one running on site today.
+    assert first["Activity"] == 10
 
 
 def test_seed_demo_shows_every_stage1_state() -> None:
@@ -84,6 +84,7 @@ def test_seed_demo_shows_every_stage1_state() -> None:
         "resubmitted",
         "approved",
         "rejected",
+        "on_site",
     } <= states
     in_review = Activity.objects.get(status="in_review")
     given = set(
