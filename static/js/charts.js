@@ -16,9 +16,10 @@
       host.markLine.data.push({ name: t.name, yAxis: Math.round(t.value * 100) / 100 });
     });
     chart.setOption({
+      animation: false,
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
-      grid: { left: 48, right: 56, top: 40, bottom: 32 },
+      legend: { bottom: 0 },
+      grid: { left: 48, right: 64, top: 36, bottom: 56 },
       xAxis: { type: "category", data: data.labels },
       yAxis: [{ type: "value", name: data.axes[0] }, { type: "value", name: data.axes[1] }],
       series: series
