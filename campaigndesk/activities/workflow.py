@@ -101,5 +101,6 @@ ACTION_LABELS = {
     "team_publish": _("Support team published"),
     "material_add": _("Material listed"),
     "material_status": _("Material moved"),
+    "material_tracking": _("Tracking number corrected"),
     "lead_time_exception": _("Lead-time exception"),
 }

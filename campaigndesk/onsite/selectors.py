@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet, Sum
@@ -75,7 +76,7 @@ def reports_of(*, activity: Activity) -> QuerySet[DailyReport]:
     )
 
 
-def report_totals(*, activity: Activity) -> dict[str, int | Decimal]:
+def report_totals(*, activity: Activity) -> dict[str, Any]:
     totals = DailyReport.objects.filter(activity=activity).aggregate(
         visitors=Sum("visitors"), leads=Sum("leads"), sales=Sum("sales")
     )

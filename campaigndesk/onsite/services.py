@@ -241,7 +241,7 @@ def _clean_report(
     for field in ("visitors", "leads"):
         if partial and field not in data:
             continue
-        value = data.get(field)
+        value: Any = data.get(field)
         if value in (None, ""):
             value = 0
         try:
@@ -341,10 +341,11 @@ def daily_report_update(
     clean = _clean_report(activity, data, errors, partial=True)
     if errors:
         raise ValidationFailed(errors)
+    # Compare values, not their text: 500 and 500.00 are the same sales.
     changes = {
         field: {"before": str(getattr(report, field)), "after": str(value)}
         for field, value in clean.items()
-        if str(getattr(report, field)) != str(value)
+        if getattr(report, field) != value
     }
     for field, value in clean.items():
         setattr(report, field, value)

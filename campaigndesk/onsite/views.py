@@ -162,7 +162,7 @@ def meeting_form(request: PageRequest, activity_id: int) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or MeetingKind.BRIEFING
     if kind not in MeetingKind.values:
         kind = MeetingKind.BRIEFING
-    values = {
+    values: dict[str, Any] = {
         "held_at": request.POST.get("held_at") or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "chair": request.POST.get("chair", request.user.username),
         "attendees": request.POST.getlist("attendees"),

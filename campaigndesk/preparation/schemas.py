@@ -48,7 +48,11 @@ class MaterialIn(Schema):
 
 
 class MaterialPatch(Schema):
-    status: str = Field(description="requested, preparing, shipped or received")
+    status: str | None = Field(
+        None,
+        description="requested, preparing, shipped or received; leave out to correct "
+        "only the tracking number of a shipped item",
+    )
     tracking_no: str = ""
 
 

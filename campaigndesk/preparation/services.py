@@ -107,6 +107,14 @@ def _clean_members(members: list[dict[str, Any]], errors: dict[str, str]) -> lis
 
 
 def _raise_conflicts(activity: Activity, members: list[dict[str, Any]]) -> None:
+    # Lock the people first: two managers placing the same person at the same moment in two
+    # activities are then checked one after the other, never both against the old state.
+    list(
+        User.objects.select_for_update()
+        .filter(pk__in=sorted(m["user"].pk for m in members))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     conflicts = list(
         schedule_conflicts(
             windows=[Window(m["user"].pk, m["depart_at"], m["return_at"]) for m in members],
@@ -339,11 +347,12 @@ def material_add(
 
 @transaction.atomic
 def material_update(
-    *, activity_id: int, material_id: int, by: User, status: str, tracking_no: str = ""
+    *, activity_id: int, material_id: int, by: User, status: str | None, tracking_no: str = ""
 ) -> Material:
     """The owning department (or the HQ manager) moves an item forward only —
     requested → preparing → shipped → received, skipping allowed — with a tracking number
-    when shipped; the market head may also confirm receipt."""
+    when shipped; the market head may also confirm receipt. Without a status, only the
+    tracking number of a shipped item is corrected."""
     activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
     if activity is None or not policies.may_see_activity(by, activity):
         raise NotFound(_("No such activity."))
@@ -355,6 +364,8 @@ def material_update(
     )
     if material is None:
         raise NotFound(_("No such material."))
+    if status is None:
+        return _material_tracking_correct(activity, material, by=by, tracking_no=tracking_no)
     if status not in MATERIAL_ORDER:
         raise ValidationFailed(
             {"status": _("Choose one of: %(choices)s.") % {"choices": ", ".join(MATERIAL_ORDER)}}
@@ -369,12 +380,7 @@ def material_update(
     _ensure_preparing(activity)
     tracking_no = (tracking_no or "").strip()
     previous = material.status
-    correcting_tracking = (
-        status == previous == MaterialStatus.SHIPPED
-        and tracking_no
-        and tracking_no != material.tracking_no
-    )
-    if MATERIAL_ORDER.index(status) <= MATERIAL_ORDER.index(previous) and not correcting_tracking:
+    if MATERIAL_ORDER.index(status) <= MATERIAL_ORDER.index(previous):
         raise InvalidTransition(
             _("Materials only move forward; this item is “%(status)s”.")
             % {"status": MaterialStatus(previous).label},
@@ -403,6 +409,36 @@ def material_update(
         note=f"{material.name}: {MaterialStatus(previous).label} → {MaterialStatus(status).label}"
         + (f" ({material.tracking_no})" if material.tracking_no else ""),
         changes={"material": material.pk, "from": previous, "to": status},
+    )
+    return material
+
+
+def _material_tracking_correct(
+    activity: Activity, material: Material, *, by: User, tracking_no: str
+) -> Material:
+    if not _may_list_materials(by, material.owner_department):
+        raise Forbidden(_("Only the owning department corrects the tracking number."))
+    _ensure_preparing(activity)
+    if material.status != MaterialStatus.SHIPPED:
+        raise InvalidTransition(
+            _("Only a shipped item's tracking number can be corrected; this item is “%(status)s”.")
+            % {"status": MaterialStatus(material.status).label},
+            details={"status": material.status},
+        )
+    tracking_no = (tracking_no or "").strip()
+    if not tracking_no or len(tracking_no) > 60:
+        raise ValidationFailed({"tracking_no": _("Give the tracking number of the shipment.")})
+    previous = material.tracking_no
+    material.tracking_no = tracking_no
+    material.save(update_fields=["tracking_no", "updated_at"])
+    audit_record(
+        actor=by,
+        action="material_tracking",
+        obj=material,
+        activity_id=activity.pk,
+        from_status=activity.status,
+        to_status=activity.status,
+        note=f"{material.name}: {previous} → {tracking_no}",
     )
     return material
 
