@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from campaigndesk.activities.api import router as activities_router
+from campaigndesk.briefings.api import router as briefings_router
 from campaigndesk.core.api_errors import install_error_handlers
+from campaigndesk.evaluation.api import router as evaluation_router
 from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.onsite.api import router as onsite_router
 from campaigndesk.org.api import router as org_router
@@ -38,4 +40,6 @@ api.add_router("", activities_router)
 api.add_router("", reviews_router)
 api.add_router("", preparation_router)
 api.add_router("", onsite_router)
+api.add_router("", evaluation_router)
+api.add_router("", briefings_router)
 api.add_router("", notifications_router)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "campaigndesk.reviews",
     "campaigndesk.preparation",
     "campaigndesk.onsite",
+    "campaigndesk.evaluation",
+    "campaigndesk.briefings",
     "campaigndesk.notifications",
 ]
 
@@ -166,6 +168,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"  # never served directly: archives go through permission-checked views
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -21,6 +21,8 @@ urlpatterns = [
     path("reviews/", include("campaigndesk.reviews.urls")),
     path("preparation/", include("campaigndesk.preparation.urls")),
     path("onsite/", include("campaigndesk.onsite.urls")),
+    path("evaluation/", include("campaigndesk.evaluation.urls")),
+    path("briefings/", include("campaigndesk.briefings.urls")),
     path("inbox/", include("campaigndesk.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

@@ -124,6 +124,7 @@ def activity_edit(request: PageRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
+    from campaigndesk.evaluation.views import evaluation_context
     from campaigndesk.onsite.views import onsite_context
     from campaigndesk.preparation.views import preparation_context
     from campaigndesk.reviews.views import review_context
@@ -157,6 +158,7 @@ def activity_detail(request: PageRequest, activity_id: int) -> HttpResponse:
         **review_context(request, activity),
         **preparation_context(request, activity),
         **onsite_context(request, activity),
+        **evaluation_context(request, activity),
     }
     return render(request, "activities/detail.html", context)
 

@@ -41,6 +41,7 @@ ACTIVITY_ACTIONS: dict[str, frozenset[Role]] = {
     "wrap_up": frozenset({Role.MARKET_HEAD}),
     "evaluate": frozenset({Role.HQ_MANAGER}),
     "archive": frozenset({Role.HQ_MANAGER}),
+    "send_lessons": frozenset({Role.HQ_MANAGER}),
 }
 
 
