@@ -299,6 +299,7 @@ def _seed_stage1() -> None:
 
     if Activity.objects.filter(title="宝鸡社区义诊周").exists():
         return
+    _seed_history()
     User = get_user_model()
     people = {u.username: u for u in User.objects.select_related("profile")}
     today = timezone.localdate()
@@ -580,6 +581,284 @@ def _seed_onsite(
             "issues": "午间签到拥堵,明日增加一个签到台。",
         },
     )
+
+
+HISTORY = [
+    # market, head, title, venue, days ago it started, days, archived, numbers
+    (
+        "SN",
+        "sn_head",
+        "西安冬季心脑健康大讲堂",
+        "西安市新城区人民剧院",
+        365,
+        2,
+        True,
+        {
+            "visitors": [520, 610],
+            "leads": [96, 120],
+            "sales": ["41000.00", "52800.00"],
+            "costs": {
+                "venue": "12000.00",
+                "promotion": "18800.00",
+                "materials": "9600.00",
+                "staff": "8000.00",
+            },
+            "strengths": "社区居委会联合邀约,到场率高;专家讲座口碑好。",
+            "weaknesses": "签到与咨询区动线交叉,午间拥堵;礼品准备不足。",
+            "competitors": "某竞品同期在钟楼附近做买赠。",
+        },
+    ),
+    (
+        "SN",
+        "sn_head",
+        "咸阳秋季健康义诊周",
+        "咸阳市秦都区世纪广场",
+        45,
+        3,
+        True,
+        {
+            "visitors": [380, 450, 410],
+            "leads": [70, 88, 75],
+            "sales": ["28000.00", "36500.00", "31200.00"],
+            "costs": {
+                "venue": "9000.00",
+                "promotion": "15500.00",
+                "materials": "11000.00",
+                "travel": "4200.00",
+            },
+            "strengths": "药店终端联动效果好,意向客户转化率高。",
+            "weaknesses": "宣传启动偏晚,第一天到场不足;风险预案演练不够。",
+            "competitors": "竞品在广场东侧摆摊送鸡蛋,吸引老年人。",
+        },
+    ),
+    (
+        "HA",
+        "ha_head",
+        "郑州夏季健康路演",
+        "郑州市金水区紫荆山公园",
+        120,
+        2,
+        True,
+        {
+            "visitors": [610, 700],
+            "leads": [110, 140],
+            "sales": ["45200.00", "58800.00"],
+            "costs": {"venue": "15000.00", "promotion": "22000.00", "materials": "12000.00"},
+            "strengths": "路演节目吸引人流,现场气氛热烈。",
+            "weaknesses": "高温天气应对不足,后勤补给跟不上。",
+            "competitors": "某品牌同期在二七广场开展免费体检。",
+        },
+    ),
+    (
+        "SC",
+        "sc_head",
+        "成都春季养生讲座",
+        "成都市武侯区社区活动中心",
+        240,
+        2,
+        True,
+        {
+            "visitors": [300, 340],
+            "leads": [60, 72],
+            "sales": ["22000.00", "26000.00"],
+            "costs": {"venue": "6000.00", "promotion": "9000.00", "materials": "7000.00"},
+            "strengths": "小规模社区讲座成本低,回头客多。",
+            "weaknesses": "覆盖面有限,新客户少。",
+            "competitors": "",
+        },
+    ),
+    (
+        "SC",
+        "sc_head",
+        "绵阳金秋健康行",
+        "绵阳市涪城区人民公园",
+        60,
+        2,
+        False,
+        {
+            "visitors": [420, 380],
+            "leads": [80, 66],
+            "sales": ["30500.00", "27800.00"],
+            "costs": {
+                "venue": "8000.00",
+                "promotion": "14000.00",
+                "materials": "9000.00",
+                "hospitality": "3000.00",
+            },
+            "strengths": "与社区医院合作,专家资源充足。",
+            "weaknesses": "第二天雨天,室外区域利用率低,缺少雨天预案。",
+            "competitors": "竞品推出买二送一活动。",
+        },
+    ),
+]
+
+
+def _seed_history() -> None:
+    """Finished activities of the past 13 months, walked through every stage by the real
+    services (HQ granted lead-time exceptions to enter them late), so reference packs,
+    evaluations and briefings have real content."""
+    from campaigndesk.activities import services as activity_services
+    from campaigndesk.evaluation import services as evaluation_services
+    from campaigndesk.onsite import services as onsite
+    from campaigndesk.preparation import services as prep
+    from campaigndesk.reviews import services as review_services
+    from campaigndesk.reviews.models import OpinionItem
+
+    User = get_user_model()
+    people = {u.username: u for u in User.objects.select_related("profile")}
+    manager = people["hq_manager"]
+    today = timezone.localdate()
+    members = ["expert_zhang", "planner_li", "support_zhao"]
+
+    def at(day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    for code, head, title, venue, ago, days, archived, data in HISTORY:
+        start = today - timedelta(days=ago)
+        end = start + timedelta(days=days - 1)
+        by = people[head]
+        activity = activity_services.activity_create(
+            by=by,
+            data={
+                "title": title,
+                "venue": venue,
+                "start_date": start,
+                "end_date": end,
+                "sections": _full_sections(title),
+                "budget": [
+                    {"category": category, "item": category, "amount": amount}
+                    for category, amount in {
+                        "venue": "10000.00",
+                        "promotion": "18000.00",
+                        "materials": "10000.00",
+                    }.items()
+                ],
+                "targets": {
+                    "attendance": 500 * days,
+                    "leads": 100 * days,
+                    "sales": str(45000 * days),
+                },
+                "staffing": [],
+            },
+        )
+        activity_services.lead_time_exception_grant(
+            activity_id=activity.pk, by=manager, reason="历史活动补录。"
+        )
+        activity_services.activity_submit(activity_id=activity.pk, by=by)
+        review_services.review_open(
+            activity_id=activity.pk, by=manager, meeting_at=at(start - timedelta(days=25), 10)
+        )
+        for department in ("planning", "marketing", "logistics", "finance"):
+            review_services.opinion_give(
+                activity_id=activity.pk,
+                by=people[f"{department}_reviewer"],
+                department=department,
+                items=OPINIONS[department],
+            )
+        review_services.review_return(
+            activity_id=activity.pk, by=manager, summary="请按各部门意见细化。"
+        )
+        activity_services.activity_resubmit(
+            activity_id=activity.pk,
+            by=by,
+            changes={},
+            staffing=[{"name": "现场总指挥", "role": "总指挥", "duty": "统筹执行"}],
+            responses=[
+                {"item_id": i.pk, "response": "已按意见修改。"}
+                for i in OpinionItem.objects.filter(opinion__round__activity=activity)
+            ],
+        )
+        activity_services.activity_decide(activity_id=activity.pk, by=manager, decision="approve")
+        prep.support_team_save(
+            activity_id=activity.pk,
+            by=manager,
+            name="",
+            lead="expert_zhang",
+            members=[
+                {
+                    "username": u,
+                    "role": r,
+                    "duty": "现场支持",
+                    "depart_at": at(start - timedelta(days=1), 8),
+                    "return_at": at(end + timedelta(days=1), 18),
+                }
+                for u, r in zip(members, ["expert", "planner", "support"], strict=True)
+            ],
+        )
+        prep.support_team_publish(activity_id=activity.pk, by=manager)
+        prep.activity_start_onsite(activity_id=activity.pk, by=by)
+        market_people = [
+            u
+            for u in people.values()
+            if getattr(u, "profile", None) and u.profile.market and u.profile.market.code == code
+        ]
+        for kind, topics in (
+            ("briefing", []),
+            ("training", ["execution", "roles", "consumer_psychology", "service", "risk_control"]),
+            ("mobilization", []),
+        ):
+            onsite.meeting_record(
+                activity_id=activity.pk,
+                by=by,
+                kind=kind,
+                held_at=at(start, 8),
+                attendees=[u.username for u in market_people],
+                topics=topics,
+            )
+        for index in range(days):
+            onsite.daily_report_submit(
+                activity_id=activity.pk,
+                by=by,
+                data={
+                    "date": start + timedelta(days=index),
+                    "visitors": data["visitors"][index],
+                    "leads": data["leads"][index],
+                    "sales": data["sales"][index],
+                    "progress": "按计划推进。",
+                    "competitors": data["competitors"] if index == 0 else "",
+                },
+            )
+        onsite.summary_write(
+            activity_id=activity.pk,
+            by=by,
+            kind="activity",
+            strengths=data["strengths"],
+            weaknesses=data["weaknesses"],
+            text="活动整体达成预期,经验与不足已汇总。",
+        )
+        for username in members:
+            onsite.summary_write(
+                activity_id=activity.pk,
+                by=people[username],
+                kind="individual",
+                strengths="分工明确。",
+                weaknesses="准备时间偏紧。",
+                text="个人职责已完成。",
+            )
+        onsite.activity_wrap_up(activity_id=activity.pk, by=by)
+        evaluation_services.evaluation_costs_set(
+            activity_id=activity.pk,
+            by=people["finance_reviewer"],
+            costs=[{"category": c, "amount": a} for c, a in data["costs"].items()],
+        )
+        evaluation_services.evaluation_complete(
+            activity_id=activity.pk,
+            by=manager,
+            costs=None,
+            sales=str(sum(Decimal(v) for v in data["sales"])),
+            attendance=sum(data["visitors"]),
+            leads=sum(data["leads"]),
+            new_customers=sum(data["leads"]) // 3,
+            notes="",
+        )
+        evaluation_services.lessons_send(
+            activity_id=activity.pk,
+            by=manager,
+            text=f"{title}:{data['strengths']}",
+            items=[data["weaknesses"]],
+        )
+        if archived:
+            evaluation_services.activity_archive(activity_id=activity.pk, by=manager)
 
 
 OPINIONS = {

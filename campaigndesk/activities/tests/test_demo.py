@@ -66,8 +66,9 @@ def test_seed_demo_twice_changes_nothing() -> None:
 
     assert counts() == first
     assert first["Market"] == 3
-    # One sample draft per market, six walked through stage 1, one running on site today.
-    assert first["Activity"] == 10
+    # One sample draft per market, six walked through stage 1, one running on site today,
+    # five finished in the past 13 months.
+    assert first["Activity"] == 15
 
 
 def test_seed_demo_shows_every_stage1_state() -> None:
@@ -85,6 +86,8 @@ def test_seed_demo_shows_every_stage1_state() -> None:
         "approved",
         "rejected",
         "on_site",
+        "evaluated",
+        "archived",
     } <= states
     in_review = Activity.objects.get(status="in_review")
     given = set(
@@ -193,3 +196,15 @@ def test_command_prints_the_logins() -> None:
     for username in LOGINS:
         assert f"  {username} " in text, username
     assert get_user_model().objects.count() == len(LOGINS)
+
+
+def test_seed_demo_gives_full_reference_packs() -> None:
+    from campaigndesk.activities.models import Activity
+    from campaigndesk.evaluation.selectors import reference_pack
+
+    seed_demo()
+    running = Activity.objects.get(status="on_site", market__code="SN")
+    pack = reference_pack(activity=running)
+    assert pack["previous"] is not None and pack["previous"]["strengths"]
+    assert pack["same_period_last_year"] is not None
+    assert pack["same_period_last_year"]["metrics"]["roi"] is not None
