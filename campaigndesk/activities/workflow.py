@@ -102,5 +102,13 @@ ACTION_LABELS = {
     "material_add": _("Material listed"),
     "material_status": _("Material moved"),
     "material_tracking": _("Tracking number corrected"),
+    "meeting": _("Meeting recorded"),
+    "daily_report": _("Daily report"),
+    "daily_report_edit": _("Daily report corrected"),
+    "summary": _("Summary written"),
+    "summary_edit": _("Summary edited"),
+    "costs": _("Actual costs entered"),
+    "lessons": _("Lessons sent"),
+    "lessons_ack": _("Lessons acknowledged"),
     "lead_time_exception": _("Lead-time exception"),
 }

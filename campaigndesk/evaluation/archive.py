@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -281,6 +282,7 @@ def verify_bytes(data: bytes, expected_sha256: str) -> list[str]:
                 content = archive.read(entry["name"])
                 if hashlib.sha256(content).hexdigest() != entry["sha256"]:
                     problems.append(f"{entry['name']}: sha256 differs from the manifest")
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as error:
+        # A changed byte inside compressed data fails to inflate: that is an altered file too.
         problems.append(f"unreadable: {error}")
     return problems

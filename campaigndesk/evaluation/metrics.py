@@ -51,8 +51,10 @@ def compute(
 
 
 def median_of(values: Iterable[str | None]) -> str | None:
-    """The median of the non-null metric values (as strings, like the API)."""
+    """The median of the non-null metric values (as strings, like the API), to as many decimal
+    places as the values have (the mean of the middle two is rounded half up)."""
     numbers = [Decimal(v) for v in values if v is not None]
     if not numbers:
         return None
-    return str(median(numbers))
+    places = min(int(n.as_tuple().exponent) for n in numbers)
+    return str(Decimal(median(numbers)).quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP))

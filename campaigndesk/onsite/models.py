@@ -76,7 +76,7 @@ class Task(models.Model):
     """A share of the work agreed at the briefing, for an office or a person."""
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("briefing"), on_delete=models.CASCADE, related_name="tasks"
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="tasks"
     )
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="tasks"
