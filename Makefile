@@ -22,12 +22,15 @@ $(STAMP): requirements.lock pyproject.toml
 # run and messages are for a developer's machine: development settings, no secret key needed.
 run messages lint: export DEBUG ?= 1
 
-# Serves http://127.0.0.1:8000 with the demo data (seed_demo is idempotent and prints the logins).
-# Later the task worker will be started here beside runserver.
+# Serves http://127.0.0.1:8000 with the demo data (seed_demo is idempotent and prints the logins),
+# with the task worker (e-mail, group bots) and the reminder loop running beside it.
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --interval 2 --no-startup-delay & \
+	$(BIN)/python manage.py send_reminders --every 300 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # SQLite by default; set DATABASE_URL=postgres://… to run on PostgreSQL.

@@ -168,6 +168,7 @@ def seed_demo(*, walkthrough: bool = True) -> list[tuple[str, str, str]]:
         if user is None:
             user = User.objects.create(
                 username=username,
+                email=f"{username}@campaigndesk.example",
                 password=password_hash,
                 is_staff=role == "admin",
                 is_superuser=role == "admin",
@@ -583,7 +584,7 @@ def _seed_onsite(
     )
 
 
-HISTORY = [
+HISTORY: list[tuple[str, str, str, str, int, int, bool, dict[str, Any]]] = [
     # market, head, title, venue, days ago it started, days, archived, numbers
     (
         "SN",

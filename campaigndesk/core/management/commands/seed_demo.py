@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from campaigndesk.core.demo import DEMO_PASSWORD, seed_demo
+from campaigndesk.notifications.services import deliveries_paused
 
 
 class Command(BaseCommand):
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        logins = seed_demo()
+        with deliveries_paused():
+            logins = seed_demo()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
         )
