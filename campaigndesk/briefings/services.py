@@ -32,8 +32,12 @@ def _entries_for(period_start: date, period_end: date) -> list[dict[str, Any]]:
     the period with status and metrics, highlights from their activity summaries, and the
     competitor notes of the period's daily reports."""
     activities = list(
-        Activity.objects.filter(start_date__lte=period_end, end_date__gte=period_start)
-        .exclude(status__in=["draft", "cancelled"])
+        Activity.objects.filter(
+            start_date__lte=period_end,
+            end_date__gte=period_start,
+            # What happened in the markets: approved activities and later, not proposals.
+            status__in=["approved", "on_site", "wrapped_up", "evaluated", "archived"],
+        )
         .select_related("market", "evaluation")
         .prefetch_related("budget_lines", "evaluation__costs")
         .order_by("start_date", "id")

@@ -106,7 +106,8 @@ def briefing_detail(request: PageRequest, briefing_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Draft saved."))
             return redirect("briefings:detail", briefing_id=briefing.pk)
-    elif briefing.status == BriefingStatus.PUBLISHED:
+    elif briefing.status == BriefingStatus.PUBLISHED and not policies.is_hq(request.user):
+        # Read receipts are the markets'; HQ opening its own briefing is not a reader.
         services.briefing_read(briefing_id=briefing.pk, by=request.user)
         briefing = selectors.briefing_get(user=request.user, briefing_id=briefing_id)
     return render(

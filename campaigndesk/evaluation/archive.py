@@ -282,7 +282,16 @@ def verify_bytes(data: bytes, expected_sha256: str) -> list[str]:
                 content = archive.read(entry["name"])
                 if hashlib.sha256(content).hexdigest() != entry["sha256"]:
                     problems.append(f"{entry['name']}: sha256 differs from the manifest")
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:
         # A changed byte inside compressed data fails to inflate: that is an altered file too.
         problems.append(f"unreadable: {error}")
     return problems
