@@ -44,13 +44,14 @@ MAX_SECTION_CHARS = 20_000
 STAFFING_ROLES = ("expert", "planner", "support", "market")
 
 
-def activity_lock(*, activity_id: int, by: User, action: str) -> Activity:
+def activity_lock(*, activity_id: int, by: User, action: str | None) -> Activity:
     """The activity row, locked for the rest of the transaction; 404 if missing or invisible to
-    `by`, 403 if `by` may not do `action`. Every service acting on an activity starts here."""
+    `by`, 403 if `by` may not do `action` (`None`: the caller checks who may act, e.g. a
+    department's reviewer or a team member). Every service acting on an activity starts here."""
     activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
     if activity is None or not policies.may_see_activity(by, activity):
         raise NotFound(_("No such activity."))
-    if not policies.may(by, action, activity):
+    if action is not None and not policies.may(by, action, activity):
         raise Forbidden()
     return activity
 

@@ -80,9 +80,7 @@ def _write_costs(evaluation: Evaluation, costs: list[dict[str, Any]]) -> None:
 def evaluation_costs_set(*, activity_id: int, by: User, costs: list[dict[str, Any]]) -> Evaluation:
     """Finance (or the HQ manager) enters the actual costs of a wrapped-up activity before the
     evaluation is completed."""
-    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-    if activity is None or not policies.may_see_activity(by, activity):
-        raise NotFound(_("No such activity."))
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
     if not (_is_finance(by) or policies.role_of(by) == Role.HQ_MANAGER):
         raise Forbidden(_("Finance or the HQ manager enters the actual costs."))
     if activity.status != Status.WRAPPED_UP:

@@ -44,9 +44,7 @@ MAX_MONEY = Decimal("999999999999.99")
 
 
 def _visible(activity_id: int, by: User) -> Activity:
-    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-    if activity is None or not policies.may_see_activity(by, activity):
-        raise NotFound(_("No such activity."))
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
     return activity
 
 

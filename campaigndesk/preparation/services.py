@@ -288,9 +288,7 @@ def material_add(
     due_date: date | None,
 ) -> Material:
     """HQ lists an item to prepare: the HQ manager, or a member of the owning department."""
-    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-    if activity is None or not policies.may_see_activity(by, activity):
-        raise NotFound(_("No such activity."))
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
     errors: dict[str, str] = {}
     department = Department.objects.filter(code=owner_department).first()
     if department is None:
@@ -353,9 +351,7 @@ def material_update(
     requested → preparing → shipped → received, skipping allowed — with a tracking number
     when shipped; the market head may also confirm receipt. Without a status, only the
     tracking number of a shipped item is corrected."""
-    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-    if activity is None or not policies.may_see_activity(by, activity):
-        raise NotFound(_("No such activity."))
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
     material = (
         Material.objects.select_for_update()
         .select_related("owner_department")

@@ -20,7 +20,6 @@ from campaigndesk.core.errors import (
     Forbidden,
     Incomplete,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
 )
 from campaigndesk.notifications.models import Kind
@@ -124,9 +123,7 @@ def opinion_give(
     """A reviewer gives their department's opinion, once per round, on a proposal in review:
     items on sections of the activity's template (or `general`), each saying whether a change
     is required. A delegate acts on behalf of the absent reviewer."""
-    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
-    if activity is None or not policies.may_see_activity(by, activity):
-        raise NotFound(_("No such activity."))
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
     dept = Department.objects.filter(code=department).first()
     if dept is None:
         raise ValidationFailed({"department": _("No such department.")})
