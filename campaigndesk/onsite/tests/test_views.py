@@ -139,7 +139,7 @@ def test_a_good_report_is_saved_and_leads_back_to_the_activity(activity: Activit
         typed(activity, date=activity.end_date.isoformat()),
     )
     assert response.status_code == 302
-    assert response.url == reverse("activities:detail", args=[activity.pk])
+    assert response["Location"] == reverse("activities:detail", args=[activity.pk])
     saved = DailyReport.objects.get(activity=activity)
     assert (saved.date, saved.visitors, saved.leads, saved.sales) == (
         activity.end_date,
