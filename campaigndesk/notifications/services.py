@@ -84,18 +84,15 @@ def deliveries_queue(
 
     if getattr(_paused, "on", False):
         return []
-    market_id = None
+    candidates = NotificationTarget.objects.filter(active=True)
     if activity_id is not None:
+        # About one activity: its market's bots and HQ's. Otherwise (a briefing for every
+        # market) every bot that chose the kind.
         market_id = (
             Activity.objects.filter(pk=activity_id).values_list("market_id", flat=True).first()
         )
-    targets = [
-        t
-        for t in NotificationTarget.objects.filter(active=True).filter(
-            Q(market__isnull=True) | Q(market_id=market_id)
-        )
-        if kind in (t.notification_kinds or [])
-    ]
+        candidates = candidates.filter(Q(market__isnull=True) | Q(market_id=market_id))
+    targets = [t for t in candidates if kind in (t.notification_kinds or [])]
     emailed = [
         u
         for u in User.objects.filter(pk__in=recipient_ids, is_active=True)

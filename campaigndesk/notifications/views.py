@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from campaigndesk.core.errors import DomainError, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
 from campaigndesk.notifications import selectors, services
 from campaigndesk.notifications.models import (
+    Delivery,
     Kind,
     NotificationSettings,
     NotificationTarget,
@@ -127,7 +130,21 @@ def targets_page(request: PageRequest) -> HttpResponse:
             messages.success(request, _("Target added."))
             return redirect("notifications:targets")
     targets = list(NotificationTarget.objects.select_related("market").order_by("id"))
-    recent = {t.pk: list(t.deliveries.order_by("-created_at")[:10]) for t in targets}
+    recent: dict[int, list[Delivery]] = {t.pk: [] for t in targets}
+    # The last ten deliveries of every bot in one query.
+    for delivery in (
+        Delivery.objects.filter(target__in=targets)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("target_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=10)
+        .order_by("target_id", "-created_at", "-id")
+    ):
+        recent[delivery.target_id].append(delivery)  # type: ignore[index]
     return render(
         request,
         "notifications/targets.html",
