@@ -6,15 +6,19 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from campaigndesk.activities.api import router as activities_router
+from campaigndesk.analytics.api import router as analytics_router
 from campaigndesk.briefings.api import router as briefings_router
 from campaigndesk.core.api_errors import install_error_handlers
+from campaigndesk.dashboard.api import router as dashboard_router
 from campaigndesk.evaluation.api import router as evaluation_router
+from campaigndesk.exports.api import router as exports_router
 from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.onsite.api import router as onsite_router
 from campaigndesk.org.api import router as org_router
 from campaigndesk.org.auth import BearerToken
 from campaigndesk.preparation.api import router as preparation_router
 from campaigndesk.reviews.api import router as reviews_router
+from campaigndesk.search.api import router as search_router
 
 api = NinjaAPI(
     title="CampaignDesk API",
@@ -42,4 +46,8 @@ api.add_router("", preparation_router)
 api.add_router("", onsite_router)
 api.add_router("", evaluation_router)
 api.add_router("", briefings_router)
+api.add_router("", dashboard_router)
+api.add_router("", search_router)
+api.add_router("", exports_router)
+api.add_router("", analytics_router)
 api.add_router("", notifications_router)

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "campaigndesk.onsite",
     "campaigndesk.evaluation",
     "campaigndesk.briefings",
+    "campaigndesk.dashboard",
+    "campaigndesk.search",
+    "campaigndesk.exports",
+    "campaigndesk.analytics",
     "campaigndesk.notifications",
 ]
 

@@ -23,6 +23,10 @@ urlpatterns = [
     path("onsite/", include("campaigndesk.onsite.urls")),
     path("evaluation/", include("campaigndesk.evaluation.urls")),
     path("briefings/", include("campaigndesk.briefings.urls")),
+    path("dashboard/", include("campaigndesk.dashboard.urls")),
+    path("search/", include("campaigndesk.search.urls")),
+    path("exports/", include("campaigndesk.exports.urls")),
+    path("analytics/", include("campaigndesk.analytics.urls")),
     path("inbox/", include("campaigndesk.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

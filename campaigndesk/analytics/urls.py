@@ -1,0 +1,9 @@
+from django.urls import path
+
+from campaigndesk.analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]
