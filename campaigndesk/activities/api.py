@@ -74,6 +74,7 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "created_at": local_iso(activity.created_at),
         "updated_at": local_iso(activity.updated_at),
         "submitted_at": local_iso(activity.submitted_at),
+        "playbook": activity.playbook_id,
     }
 
 

@@ -149,6 +149,14 @@ class Activity(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    playbook = models.ForeignKey(
+        "activities.Playbook",
+        verbose_name=_("started from playbook"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
     # An HQ manager may let a late proposal in; the reason stays on record.
     lead_time_exception_reason = models.TextField(_("lead-time exception"), blank=True)
     lead_time_exception_by = models.ForeignKey(
@@ -257,3 +265,29 @@ class ActivityVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} v{self.version}"
+
+
+class Playbook(TimeStampedModel):
+    """活动样板: an archived activity with good results that any market may copy."""
+
+    activity = models.OneToOneField(
+        Activity,
+        verbose_name=_("original activity"),
+        on_delete=models.PROTECT,
+        related_name="as_playbook",
+    )
+    title = models.CharField(_("title"), max_length=150)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("playbook")
+        verbose_name_plural = _("playbooks")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

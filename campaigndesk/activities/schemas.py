@@ -102,6 +102,7 @@ class ActivityOut(Schema):
     created_at: str
     updated_at: str
     submitted_at: str | None
+    playbook: int | None = None
 
 
 class ActivityPage(Schema):
