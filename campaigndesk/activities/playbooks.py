@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigndesk.activities import workflow
@@ -104,7 +105,10 @@ def playbook_clone(
     original = playbook.activity
     current_keys = {s.key for s in ProposalTemplate.objects.current().sections.all()}
     sections = {k: v for k, v in original.sections.items() if k in current_keys}
-    for key, text in _plan_of(original).items():
+    # The copied plan is content of the draft: written in the company's language.
+    with translation.override("zh-hans"):
+        plan = _plan_of(original)
+    for key, text in plan.items():
         if key in current_keys:
             sections[key] = (sections.get(key, "") + "\n" + text).strip()
     data: dict[str, Any] = {
