@@ -224,7 +224,10 @@ def target_create(
 def target_delete(*, by: User, target_id: int) -> None:
     if not _may_configure_targets(by):
         raise Forbidden(_("Only HQ configures group bots."))
-    target = NotificationTarget.objects.select_for_update().filter(pk=target_id).first()
+    # No default ordering here: it joins the (nullable) market, which PostgreSQL cannot lock.
+    target = (
+        NotificationTarget.objects.select_for_update().filter(pk=target_id).order_by("pk").first()
+    )
     if target is None:
         raise NotFound(_("No such target."))
     audit_record(actor=by, action="target_delete", obj=target, note=str(target))
