@@ -6,4 +6,5 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<slug:chart>.xlsx", views.xlsx, name="xlsx"),
 ]

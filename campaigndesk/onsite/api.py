@@ -145,7 +145,7 @@ def reports_list(request: ApiRequest, activity_id: int) -> dict[str, Any]:
 
 
 @router.patch(
-    "/activities/{activity_id}/daily-reports/{report_id}",
+    "/activities/{activity_id}/daily-reports/{int:report_id}",
     response={200: ReportOut, **WRITE_ERRORS},
     summary="Correct a day's report",
 )
