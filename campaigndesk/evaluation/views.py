@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigndesk.activities.models import Activity, BudgetCategory
+from campaigndesk.activities.models import Activity, BudgetCategory, Playbook
 from campaigndesk.activities.views import _get_activity, _raise_http, run_transition
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, ValidationFailed
@@ -63,7 +63,13 @@ def evaluation_context(request: PageRequest, activity: Activity) -> dict[str, An
             and activity.status in (Status.EVALUATED, Status.ARCHIVED)
             and policies.may(user, "send_lessons", activity),
             "may_ack": lesson is not None and policies.role_of(user) in MARKET_ROLES,
+            "playbook_of": Playbook.objects.filter(activity=activity).first(),
         }
+    )
+    context["may_mark_playbook"] = (
+        activity.status == Status.ARCHIVED
+        and context["playbook_of"] is None
+        and policies.role_of(user) == Role.HQ_MANAGER
     )
     return context
 

@@ -218,3 +218,16 @@ def test_clone_copies_the_plan_and_clears_dates_and_people(demo: None, media, ap
         == 403
     )
     assert Activity.objects.get(pk=body["id"]).playbook_id == playbook_id
+
+
+def test_archived_activity_page_offers_the_playbook_mark_to_hq_only(demo: None, media) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    archived = walk(
+        title="样板", head="sn_head", start=today - timedelta(days=80), until="archived"
+    )
+    url = f"/activities/{archived.pk}/"
+    assert 'data-testid="mark-playbook"' in client_for("hq_manager").get(url).content.decode()
+    assert 'data-testid="mark-playbook"' not in client_for("sn_head").get(url).content.decode()
+    response = client_for("hq_manager").post(f"/dashboard/activities/{archived.pk}/playbook/")
+    assert response.status_code == 302
+    assert 'data-testid="mark-playbook"' not in client_for("hq_manager").get(url).content.decode()
