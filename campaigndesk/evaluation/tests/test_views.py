@@ -291,7 +291,7 @@ def test_the_archived_activity_page_does_not_grow_with_the_markets_history(
     # participants; wrap-up checklist: meeting kinds, a report exists, a summary exists;
     # meetings + attendees; report totals; reference pack: previous + its budget lines + costs,
     # same period last year, summaries; evaluation + costs; lesson; comparison: finished
-    # activities + budget lines + costs (one query each, however many); archive; header:
-    # unread count, delegation; history: actors, profiles, audit rows.
-    with django_assert_num_queries(44):
+    # activities + budget lines + costs (one query each, however many); archive; its playbook;
+    # header: unread count, delegation; history: actors, profiles, audit rows.
+    with django_assert_num_queries(45):
         page(client, activity)
