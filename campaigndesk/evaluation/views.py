@@ -18,6 +18,7 @@ from campaigndesk.activities.views import _get_activity, _raise_http, run_transi
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import spread_errors
 from campaigndesk.evaluation import selectors, services
 from campaigndesk.evaluation.models import Archive
 from campaigndesk.org import policies
@@ -98,17 +99,6 @@ def _cost_rows(request: PageRequest, activity: Activity) -> list[dict[str, Any]]
     return [{"category": c, "amount": "", "planned": v, "errors": {}} for c, v in planned.items()]
 
 
-def _cost_errors(
-    error: ValidationFailed, rows: list[dict[str, Any]], errors: dict[str, str]
-) -> None:
-    for name, reason in error.fields.items():
-        parts = name.split(".")
-        if parts[0] == "costs" and len(parts) == 3 and int(parts[1]) < len(rows):
-            rows[int(parts[1])]["errors"][parts[2]] = reason
-        else:
-            errors[name] = reason
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
@@ -128,7 +118,7 @@ def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 costs=[{"category": r["category"], "amount": r["amount"]} for r in rows],
             )
         except ValidationFailed as error:
-            _cost_errors(error, rows, errors)
+            spread_errors(error, errors, {"costs": rows})
         except DomainError as error:
             _raise_http(error)
             errors["form"] = str(error.message)
@@ -179,7 +169,7 @@ def evaluation_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 **values,
             )
         except ValidationFailed as error:
-            _cost_errors(error, rows, errors)
+            spread_errors(error, errors, {"costs": rows})
         except DomainError as error:
             _raise_http(error)
             errors["form"] = str(error.message)

@@ -22,6 +22,7 @@ from campaigndesk.activities.views import _get_activity, _raise_http, run_transi
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Duplicate, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import spread_errors
 from campaigndesk.onsite import selectors, services
 from campaigndesk.onsite.models import (
     DailyReport,
@@ -204,14 +205,12 @@ def meeting_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 ],
             )
         except ValidationFailed as error:
-            for name, reason in error.fields.items():
-                parts = name.split(".")
-                rows = {"schedule": schedule, "tasks": tasks}.get(parts[0])
-                if rows is not None and len(parts) == 3 and int(parts[1]) < len(rows):
-                    key = "target" if parts[2] in ("office", "username") else parts[2]
-                    rows[int(parts[1])]["errors"][key] = reason
-                else:
-                    errors[name] = reason
+            spread_errors(
+                error,
+                errors,
+                {"schedule": schedule, "tasks": tasks},
+                rename={"office": "target", "username": "target"},
+            )
         except DomainError as error:
             _raise_http(error)
             errors["form"] = str(error.message)

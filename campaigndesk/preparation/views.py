@@ -20,6 +20,7 @@ from campaigndesk.activities.views import _get_activity, _raise_http, run_transi
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, ScheduleConflict, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import spread_errors
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -236,17 +237,6 @@ def _save_members(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _apply_errors(
-    error: ValidationFailed, rows: list[dict[str, Any]], errors: dict[str, str]
-) -> None:
-    for name, reason in error.fields.items():
-        parts = name.split(".")
-        if parts[0] == "members" and len(parts) == 3 and int(parts[1]) < len(rows):
-            rows[int(parts[1])]["errors"][parts[2]] = reason
-        else:
-            errors[name] = reason
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_form(request: PageRequest, activity_id: int) -> HttpResponse:
@@ -283,7 +273,7 @@ def team_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 members=_save_members(rows),
             )
         except ValidationFailed as error:
-            _apply_errors(error, rows, errors)
+            spread_errors(error, errors, {"members": rows})
         except ScheduleConflict as error:
             errors["__all__"] = str(error.message)
             conflicts = error.details["conflicts"]

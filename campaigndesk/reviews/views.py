@@ -22,6 +22,7 @@ from campaigndesk.activities.views import _get_activity, _raise_http, run_transi
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Forbidden, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import spread_errors
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -157,12 +158,7 @@ def opinion_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 ],
             )
         except ValidationFailed as error:
-            for name, reason in error.fields.items():
-                parts = name.split(".")
-                if parts[0] == "items" and len(parts) == 3 and int(parts[1]) < len(rows):
-                    rows[int(parts[1])]["errors"][parts[2]] = reason
-                else:
-                    errors[name] = reason
+            spread_errors(error, errors, {"items": rows})
         except DomainError as error:
             _raise_http(error)
             errors["__all__"] = str(error.message)
@@ -269,12 +265,7 @@ def resubmit_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 revision=int(request.POST.get("revision") or 0) or None,
             )
         except ValidationFailed as error:
-            for name, reason in error.fields.items():
-                parts = name.split(".")
-                if parts[0] == "staffing" and len(parts) == 3 and int(parts[1]) < len(staffing):
-                    staffing[int(parts[1])]["errors"][parts[2]] = reason
-                else:
-                    errors[name] = reason
+            spread_errors(error, errors, {"staffing": staffing})
             if error.specific:
                 errors["__all__"] = str(error.message)
         except DomainError as error:

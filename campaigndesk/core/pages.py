@@ -1,0 +1,27 @@
+"""Helpers every page's form uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from campaigndesk.core.errors import ValidationFailed
+
+
+def spread_errors(
+    error: ValidationFailed,
+    errors: dict[str, str],
+    rows: dict[str, list[dict[str, Any]]],
+    rename: dict[str, str] | None = None,
+) -> None:
+    """Puts each refused field's reason where the page shows it: `<list>.<index>.<field>` beside
+    that field of that row (a line added in place), everything else in `errors` for the top of
+    the form. `rename` maps a service's field to the row's (e.g. office → target)."""
+    for name, reason in error.fields.items():
+        parts = name.split(".")
+        target = rows.get(parts[0])
+        if target is not None and len(parts) == 3 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(target):
+                target[index]["errors"][(rename or {}).get(parts[2], parts[2])] = reason
+                continue
+        errors[name] = reason
