@@ -45,6 +45,11 @@ def _is_finance(user: User) -> bool:
     )
 
 
+def may_enter_costs(user: User) -> bool:
+    """The actual costs come from finance, or from the HQ manager."""
+    return _is_finance(user) or policies.role_of(user) == Role.HQ_MANAGER
+
+
 def _clean_costs(costs: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
     if not isinstance(costs, list):
         errors["costs"] = _("Expected a list of costs.")
@@ -81,7 +86,7 @@ def evaluation_costs_set(*, activity_id: int, by: User, costs: list[dict[str, An
     """Finance (or the HQ manager) enters the actual costs of a wrapped-up activity before the
     evaluation is completed."""
     activity = activity_lock(activity_id=activity_id, by=by, action=None)
-    if not (_is_finance(by) or policies.role_of(by) == Role.HQ_MANAGER):
+    if not may_enter_costs(by):
         raise Forbidden(_("Finance or the HQ manager enters the actual costs."))
     if activity.status != Status.WRAPPED_UP:
         raise InvalidTransition(

@@ -57,7 +57,7 @@ def evaluation_context(request: PageRequest, activity: Activity) -> dict[str, An
             "may_evaluate": activity.status == Status.WRAPPED_UP
             and policies.may(user, "evaluate", activity),
             "may_enter_costs": activity.status == Status.WRAPPED_UP
-            and (services._is_finance(user) or policies.role_of(user) == Role.HQ_MANAGER),
+            and services.may_enter_costs(user),
             "may_archive": activity.status == Status.EVALUATED
             and policies.may(user, "archive", activity),
             "may_send_lessons": lesson is None
@@ -104,9 +104,7 @@ def _cost_rows(request: PageRequest, activity: Activity) -> list[dict[str, Any]]
 def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
     """Finance enters the actual costs by category."""
     activity = _get_activity(request, activity_id)
-    if not (
-        services._is_finance(request.user) or policies.role_of(request.user) == Role.HQ_MANAGER
-    ):
+    if not services.may_enter_costs(request.user):
         raise PermissionDenied(_("Finance or the HQ manager enters the actual costs."))
     rows = _cost_rows(request, activity)
     errors: dict[str, str] = {}

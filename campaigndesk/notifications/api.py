@@ -123,7 +123,7 @@ def target_out(t: NotificationTarget) -> dict[str, Any]:
 
 
 def _hq_targets(request: ApiRequest) -> Any:
-    if not services._may_configure_targets(request.auth):
+    if not services.may_configure_targets(request.auth):
         raise Forbidden(_("Only HQ configures group bots."))
     return NotificationTarget.objects.select_related("market")
 

@@ -156,7 +156,7 @@ def notifications_mark_all_read(*, by: User) -> int:
     )
 
 
-def _may_configure_targets(user: User) -> bool:
+def may_configure_targets(user: User) -> bool:
     return policies.role_of(user) in (Role.ADMIN, Role.HQ_MANAGER)
 
 
@@ -173,7 +173,7 @@ def target_create(
 ) -> NotificationTarget:
     """HQ adds a group bot for a market (or, without one, for HQ) and chooses which kinds of
     notification go there."""
-    if not _may_configure_targets(by):
+    if not may_configure_targets(by):
         raise Forbidden(_("Only HQ configures group bots."))
     errors: dict[str, str] = {}
     if kind not in TargetKind.values:
@@ -222,7 +222,7 @@ def target_create(
 
 @transaction.atomic
 def target_delete(*, by: User, target_id: int) -> None:
-    if not _may_configure_targets(by):
+    if not may_configure_targets(by):
         raise Forbidden(_("Only HQ configures group bots."))
     # No default ordering here: it joins the (nullable) market, which PostgreSQL cannot lock.
     target = (

@@ -102,7 +102,7 @@ def settings_page(request: PageRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def targets_page(request: PageRequest) -> HttpResponse:
     """HQ's group bots: add, remove, and each one's delivery log."""
-    if not services._may_configure_targets(request.user):
+    if not services.may_configure_targets(request.user):
         raise PermissionDenied(_("Only HQ configures group bots."))
     errors: dict[str, str] = {}
     values = {k: request.POST.get(k, "") for k in ("kind", "url", "secret", "market", "name")}

@@ -266,7 +266,8 @@ def support_team_publish(*, activity_id: int, by: User) -> SupportTeam:
     return team
 
 
-def _may_list_materials(by: User, department: Department) -> bool:
+def may_handle_materials(by: User, department: Department) -> bool:
+    """Materials of a department are listed and moved by its members, or by the HQ manager."""
     role = policies.role_of(by)
     profile = getattr(by, "profile", None)
     return role == Role.HQ_MANAGER or (
@@ -293,7 +294,7 @@ def material_add(
     department = Department.objects.filter(code=owner_department).first()
     if department is None:
         errors["owner_department"] = _("No such department.")
-    elif not _may_list_materials(by, department):
+    elif not may_handle_materials(by, department):
         raise Forbidden(_("Only the HQ manager or the owning department lists materials."))
     _ensure_preparing(activity)
     name = (name or "").strip()
@@ -367,7 +368,7 @@ def material_update(
             {"status": _("Choose one of: %(choices)s.") % {"choices": ", ".join(MATERIAL_ORDER)}}
         )
     role = policies.role_of(by)
-    is_owner = _may_list_materials(by, material.owner_department)
+    is_owner = may_handle_materials(by, material.owner_department)
     is_receiving_head = status == MaterialStatus.RECEIVED and role == Role.MARKET_HEAD
     if not (is_owner or is_receiving_head):
         raise Forbidden(
@@ -412,7 +413,7 @@ def material_update(
 def _material_tracking_correct(
     activity: Activity, material: Material, *, by: User, tracking_no: str
 ) -> Material:
-    if not _may_list_materials(by, material.owner_department):
+    if not may_handle_materials(by, material.owner_department):
         raise Forbidden(_("Only the owning department corrects the tracking number."))
     _ensure_preparing(activity)
     if material.status != MaterialStatus.SHIPPED:

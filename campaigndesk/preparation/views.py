@@ -44,14 +44,8 @@ def _local_input(value: datetime | None) -> str:
 def _next_steps(material: Material, user: Any) -> list[tuple[str, str]]:
     """The statuses `user` may move this item to next, with their labels."""
     role = policies.role_of(user)
-    profile = getattr(user, "profile", None)
-    owner = role == Role.HQ_MANAGER or (
-        profile is not None
-        and profile.department_id == material.owner_department_id
-        and role in (Role.REVIEWER, Role.SUPPORT_MEMBER)
-    )
     later = MATERIAL_ORDER[MATERIAL_ORDER.index(material.status) + 1 :]
-    if owner:
+    if services.may_handle_materials(user, material.owner_department):
         return [(s, str(MaterialStatus(s).label)) for s in later]
     if role == Role.MARKET_HEAD and MaterialStatus.RECEIVED in later:
         return [(MaterialStatus.RECEIVED, str(MaterialStatus.RECEIVED.label))]
