@@ -7,11 +7,13 @@ from ninja import NinjaAPI
 
 from campaigndesk.activities.api import router as activities_router
 from campaigndesk.analytics.api import router as analytics_router
+from campaigndesk.attachments.api import router as attachments_router
 from campaigndesk.briefings.api import router as briefings_router
 from campaigndesk.core.api_errors import install_error_handlers
 from campaigndesk.dashboard.api import router as dashboard_router
 from campaigndesk.evaluation.api import router as evaluation_router
 from campaigndesk.exports.api import router as exports_router
+from campaigndesk.finance.api import router as finance_router
 from campaigndesk.notifications.api import router as notifications_router
 from campaigndesk.onsite.api import router as onsite_router
 from campaigndesk.org.api import router as org_router
@@ -51,3 +53,5 @@ api.add_router("", search_router)
 api.add_router("", exports_router)
 api.add_router("", analytics_router)
 api.add_router("", notifications_router)
+api.add_router("", finance_router)
+api.add_router("", attachments_router)

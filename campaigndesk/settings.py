@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "campaigndesk.exports",
     "campaigndesk.analytics",
     "campaigndesk.notifications",
+    "campaigndesk.finance",
+    "campaigndesk.attachments",
 ]
 
 MIDDLEWARE = [

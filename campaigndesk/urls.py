@@ -28,5 +28,7 @@ urlpatterns = [
     path("exports/", include("campaigndesk.exports.urls")),
     path("analytics/", include("campaigndesk.analytics.urls")),
     path("inbox/", include("campaigndesk.notifications.urls")),
+    path("finance/", include("campaigndesk.finance.urls")),
+    path("attachments/", include("campaigndesk.attachments.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

@@ -1,0 +1,7 @@
+"""The attachments endpoints of the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["attachments"])
