@@ -32,6 +32,7 @@ from campaigndesk.core.errors import (
     UnansweredOpinions,
     ValidationFailed,
 )
+from campaigndesk.finance.services import budget_check_for_approval
 from campaigndesk.notifications.models import Kind
 from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
@@ -640,6 +641,8 @@ def activity_decide(*, activity_id: int, by: User, decision: str, reason: str = 
     reason = (reason or "").strip()
     if decision == "reject" and not reason:
         raise ValidationFailed({"reason": _("A rejection needs a reason.")})
+    if decision == "approve":
+        budget_check_for_approval(activity=activity)  # caps and remaining budget (财务权)
     activity_move(activity, to=target, by=by, action=decision, note=reason)
     notify_activity(
         activity=activity,

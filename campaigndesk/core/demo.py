@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from campaigndesk.activities.models import Activity, BudgetLine, ProposalTemplate, TemplateSection
 from campaigndesk.core.audit import audit_record
+from campaigndesk.finance.demo import seed_budgets
 from campaigndesk.org.models import Department, Market, Office, Profile
 
 DEMO_PASSWORD = "campaign-demo"
@@ -210,6 +211,7 @@ def seed_demo(*, walkthrough: bool = True) -> list[tuple[str, str, str]]:
     _seed_sample_drafts(markets=markets, template=template)
     if walkthrough:
         _seed_stage1()
+        seed_budgets()
     return logins
 
 
