@@ -449,21 +449,19 @@ def is_finance_reviewer(user: User) -> bool:
 
 
 def finance_acting_for(user: User) -> tuple[bool, User | None]:
-    """(may act as finance, the absent finance reviewer acted for): a finance reviewer acts in
-    their own name, a delegate of one on their behalf."""
-    if is_finance_reviewer(user):
-        return True, None
+    """(may act as finance, the absent finance reviewer acted for): a delegate of a finance
+    reviewer acts on their behalf (as opinions do), a finance reviewer in their own name."""
     if not user.is_authenticated:
         return False, None
     department = finance_department()
-    if department is None:
-        return False, None
-    delegation = delegation_acting_for(
-        delegate=user, department_id=department.pk, on=timezone.localdate()
+    delegation = (
+        delegation_acting_for(delegate=user, department_id=department.pk, on=timezone.localdate())
+        if department is not None
+        else None
     )
-    if delegation is None:
-        return False, None
-    return True, delegation.delegator
+    if delegation is not None:
+        return True, delegation.delegator
+    return is_finance_reviewer(user), None
 
 
 def may_set_budget(user: User) -> bool:
