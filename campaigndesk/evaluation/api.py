@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.http import FileResponse
@@ -9,6 +10,7 @@ from ninja import Router, Status
 
 from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS
 from campaigndesk.activities.selectors import activity_get
+from campaigndesk.attachments.models import Attachment, AttachmentKind
 from campaigndesk.core.errors import NotFound
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
@@ -29,9 +31,23 @@ router = Router(tags=["HQ review"])
 
 def evaluation_out(evaluation: Evaluation) -> dict[str, Any]:
     activity = evaluation.activity
+    receipts = Counter(
+        Attachment.objects.filter(activity=activity, kind=AttachmentKind.RECEIPT).values_list(
+            "cost_category", flat=True
+        )
+    )
     return {
         "costs": [
-            {"category": c.category, "amount": money(c.amount)} for c in evaluation.costs.all()
+            {
+                "id": c.pk,
+                "category": c.category,
+                "amount": money(c.amount),
+                "verified": c.verified_at is not None,
+                "verified_by": c.verified_by.username if c.verified_by else None,
+                "verified_at": local_iso(c.verified_at),
+                "receipts": receipts[c.category],
+            }
+            for c in evaluation.costs.select_related("verified_by")
         ],
         "sales": money(evaluation.sales),
         "attendance": evaluation.attendance,
@@ -66,6 +82,19 @@ def evaluation_costs(request: ApiRequest, activity_id: int, payload: CostsIn) ->
     services.evaluation_costs_set(
         activity_id=activity_id, by=request.auth, costs=[c.model_dump() for c in payload.costs]
     )
+    return _evaluation(request, activity_id)
+
+
+@router.post(
+    "/activities/{activity_id}/evaluation/costs/{line_id}/verify",
+    response={200: EvaluationOut, **WRITE_ERRORS},
+    summary="Mark a cost line checked against its receipts [finance reviewer; wrapped_up, "
+    "evaluated]",
+    description="A line above RECEIPT_REQUIRED_ABOVE without a receipt → 422 incomplete "
+    "(details.missing `receipt:<category>`); a line whose amount changes loses its verification.",
+)
+def evaluation_cost_verify(request: ApiRequest, activity_id: int, line_id: int) -> dict[str, Any]:
+    services.evaluation_cost_verify(activity_id=activity_id, line_id=line_id, by=request.auth)
     return _evaluation(request, activity_id)
 
 

@@ -51,6 +51,16 @@ class EvaluationCost(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     category = models.CharField(_("category"), max_length=32, choices=BudgetCategory.choices)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # Finance checked the line against its receipts; a changed amount is unchecked again.
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("actual cost")
@@ -58,6 +68,11 @@ class EvaluationCost(models.Model):
         ordering = ["evaluation", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="cost_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, verified_by__isnull=True)
+                | Q(verified_at__isnull=False, verified_by__isnull=False),
+                name="cost_verified_by_and_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,8 +29,13 @@ class EvaluationIn(Schema):
 
 
 class CostOut(Schema):
+    id: int
     category: str
     amount: str
+    verified: bool
+    verified_by: str | None
+    verified_at: str | None
+    receipts: int = Field(description="attachments of kind receipt with this category")
 
 
 class AttainmentOut(Schema):

@@ -6,6 +6,7 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -17,10 +18,12 @@ from campaigndesk.activities import workflow
 from campaigndesk.activities.models import Activity, BudgetCategory
 from campaigndesk.activities.services import activity_lock, activity_move
 from campaigndesk.activities.workflow import Status
+from campaigndesk.attachments.selectors import receipt_categories
 from campaigndesk.core.audit import audit_record
 from campaigndesk.core.errors import (
     Duplicate,
     Forbidden,
+    Incomplete,
     InvalidTransition,
     NotFound,
     ValidationFailed,
@@ -75,10 +78,45 @@ def _clean_costs(costs: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _write_costs(evaluation: Evaluation, costs: list[dict[str, Any]]) -> None:
+    """Replaces the cost lines; a line of the same category and amount as a verified one keeps
+    its verification, any other line starts unverified."""
+    verified: dict[tuple[str, Decimal], list[EvaluationCost]] = {}
+    for old in evaluation.costs.filter(verified_at__isnull=False):
+        verified.setdefault((old.category, old.amount), []).append(old)
+    lines = []
+    for position, cost in enumerate(costs):
+        line = EvaluationCost(evaluation=evaluation, position=position, **cost)
+        kept = verified.get((cost["category"], cost["amount"]))
+        if kept:
+            previous = kept.pop(0)
+            line.verified_at, line.verified_by_id = previous.verified_at, previous.verified_by_id
+        lines.append(line)
     evaluation.costs.all().delete()
-    EvaluationCost.objects.bulk_create(
-        EvaluationCost(evaluation=evaluation, position=i, **c) for i, c in enumerate(costs)
-    )
+    EvaluationCost.objects.bulk_create(lines)
+
+
+def receipts_missing(activity: Activity, costs: list[tuple[str, Decimal]]) -> list[str]:
+    """`receipt:<category>` for every cost line above RECEIPT_REQUIRED_ABOVE whose category
+    has no receipt attached."""
+    threshold = Decimal(str(settings.RECEIPT_REQUIRED_ABOVE))
+    needed = [category for category, amount in costs if amount > threshold]
+    if not needed:
+        return []
+    have = receipt_categories(activity=activity)
+    return [f"receipt:{c}" for c in dict.fromkeys(needed) if c not in have]
+
+
+def _refuse_without_receipts(missing: list[str]) -> None:
+    if missing:
+        labels = [BudgetCategory(code.split(":", 1)[1]).label for code in missing]
+        raise Incomplete(
+            _("Attach a receipt to every cost line above %(limit)s yuan first: %(lines)s.")
+            % {
+                "limit": f"{Decimal(str(settings.RECEIPT_REQUIRED_ABOVE)):.2f}",
+                "lines": "、".join(str(label) for label in labels),
+            },
+            details={"missing": missing},
+        )
 
 
 @transaction.atomic
@@ -161,6 +199,12 @@ def evaluation_complete(
         errors["notes"] = _("At most %(n)s characters.") % {"n": 20_000}
     if errors:
         raise ValidationFailed(errors)
+    final_costs = (
+        [(c["category"], c["amount"]) for c in clean_costs]
+        if clean_costs is not None
+        else list(evaluation.costs.values_list("category", "amount"))
+    )
+    _refuse_without_receipts(receipts_missing(activity, final_costs))
     if clean_costs is not None:
         _write_costs(evaluation, clean_costs)
     evaluation.sales = amount
@@ -173,6 +217,50 @@ def evaluation_complete(
     evaluation.save()
     activity_move(activity, to=target, by=by, action="evaluate", obj=evaluation)
     return evaluation
+
+
+def may_verify_costs(user: User) -> bool:
+    """Finance checks each cost line against its receipts."""
+    return _is_finance(user)
+
+
+@transaction.atomic
+def evaluation_cost_verify(*, activity_id: int, line_id: int, by: User) -> EvaluationCost:
+    """Finance marks a cost line as checked against its receipts (a line above
+    RECEIPT_REQUIRED_ABOVE needs one); while the activity is wrapped up or evaluated. Verifying
+    again is harmless."""
+    activity = activity_lock(activity_id=activity_id, by=by, action=None)
+    line = (
+        EvaluationCost.objects.select_for_update()
+        .filter(pk=line_id, evaluation__activity=activity)
+        .first()
+    )
+    if line is None:
+        raise NotFound(_("No such cost line."))
+    if not may_verify_costs(by):
+        raise Forbidden(_("Finance verifies the actual costs."))
+    if activity.status not in (Status.WRAPPED_UP, Status.EVALUATED):
+        raise InvalidTransition(
+            _("Cost lines are verified once the activity is wrapped up; it is “%(status)s”.")
+            % {"status": Status(activity.status).label},
+            details={"status": activity.status},
+        )
+    _refuse_without_receipts(receipts_missing(activity, [(line.category, line.amount)]))
+    if line.verified_at is not None:
+        return line
+    line.verified_at = timezone.now()
+    line.verified_by = by
+    line.save(update_fields=["verified_at", "verified_by"])
+    audit_record(
+        actor=by,
+        action="cost_verify",
+        obj=line,
+        activity_id=activity.pk,
+        from_status=activity.status,
+        to_status=activity.status,
+        note=f"{BudgetCategory(line.category).label}: {line.amount:.2f}",
+    )
+    return line
 
 
 @transaction.atomic

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigndesk.activities import services as activity_services
 from campaigndesk.activities.models import Activity
+from campaigndesk.attachments.samples import sample_image
+from campaigndesk.attachments.services import attachment_upload
 from campaigndesk.core.demo import _full_sections
 from campaigndesk.evaluation import services as evaluation_services
 from campaigndesk.onsite import services as onsite
@@ -45,6 +49,21 @@ def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
     return error  # type: ignore[no-any-return]
 
 
+def attach_receipts(activity: Activity, costs: dict[str, str], *, by: Any) -> None:
+    """A receipt (a small generated JPEG) for every cost line above RECEIPT_REQUIRED_ABOVE."""
+    threshold = Decimal(str(settings.RECEIPT_REQUIRED_ABOVE))
+    for category, amount in costs.items():
+        if Decimal(amount) > threshold:
+            attachment_upload(
+                activity_id=activity.pk,
+                by=by,
+                file=sample_image(label=category),
+                name=f"{category}-receipt.jpg",
+                kind="receipt",
+                cost_category=category,
+            )
+
+
 def people() -> dict[str, Any]:
     User = get_user_model()
     return {u.username: u for u in User.objects.select_related("profile")}
@@ -74,6 +93,7 @@ def walk(
     new_customers: int = 72,
     member: str | None = None,
     with_material: bool = False,
+    receipts: bool = True,
 ) -> Activity:
     """An activity of `head`'s market taken up to the stage `until` (one of STAGES). Every step
     is the service a user's click calls; the activity is returned fresh from the database."""
@@ -186,6 +206,9 @@ def walk(
         text="活动整体达成预期。",
     )
     onsite.activity_wrap_up(activity_id=activity.pk, by=by)
+    if receipts:
+        # Finance closes no evaluation without the receipts of its larger cost lines.
+        attach_receipts(activity, costs or DEFAULT_COSTS, by=manager)
     if until == "wrapped_up":
         return Activity.objects.get(pk=activity.pk)
     evaluation_services.evaluation_complete(
