@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -177,6 +178,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"  # never served directly: archives go through permission-checked views
+# Attachments (photos, sign-in sheets, receipts): the largest file accepted, in bytes; a cost
+# line above RECEIPT_REQUIRED_ABOVE (yuan) needs a receipt before the evaluation completes.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+RECEIPT_REQUIRED_ABOVE = Decimal(os.environ.get("RECEIPT_REQUIRED_ABOVE", "1000.00"))
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
