@@ -6,12 +6,16 @@ DEBUG                    "1"/"true" for development
 ALLOWED_HOSTS            comma-separated
 CSRF_TRUSTED_ORIGINS     comma-separated, e.g. https://campaigndesk.example.com
 API_TOKEN_DAYS           lifetime of API tokens in days (default 30)
+SECURE_SSL_REDIRECT      "0" when plain http must be served (default on in production)
+SECURE_HSTS_SECONDS      HSTS max-age (default one year; 0 turns HSTS off)
+AXES_PROXY_COUNT         reverse proxies in front of the app (client address in the lockout log)
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "axes",
     "campaigndesk.core",
     "campaigndesk.org",
     "campaigndesk.activities",
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "campaigndesk.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "campaigndesk.core.middleware.ApiErrorBodyMiddleware",
@@ -87,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into its response (see AXES_*).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not (DEBUG or TESTING):
@@ -148,11 +156,36 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Tests log in hundreds of times; the production hasher is slow by design.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-AUTHENTICATION_BACKENDS = ["campaigndesk.org.backends.ProfileBackend"]
+# django-axes first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "campaigndesk.org.backends.ProfileBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "activities:list"
 LOGOUT_REDIRECT_URL = "login"
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
+# Login lockout (django-axes): 5 wrong passwords lock the *username* for 15 minutes, on the
+# login page and at POST /api/v1/auth/token alike; a success resets the count. By username, not
+# username + address: behind the intranet's proxy every client may share one address, and an
+# address taken from X-Forwarded-For can be forged to try again from "elsewhere". The price — a
+# stranger can lock a known account for 15 minutes — is bounded and visible in the admin.
+# Tests log in thousands of times: axes is off there, and on in its own tests (override_settings).
+AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address in the key, lest rotating user agents or cookies bypass a lock;
+# a lock by username is bypassed by neither (and an office behind one NAT would lock together).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Further tries while locked do not push the end of the lock back: "15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "campaigndesk.org.views.lockout_response"
+AXES_IPWARE_PROXY_COUNT = (
+    int(os.environ["AXES_PROXY_COUNT"]) if os.environ.get("AXES_PROXY_COUNT") else None
+)
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -188,10 +221,39 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
+    # The proxy in front terminates TLS and says so in this header (it must overwrite it).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preloading lists the host in the browsers' public HSTS list: meaningless for an intranet
+    # host and hard to undo; left to the operator (SECURE_HSTS_PRELOAD=1).
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy of every response (campaigndesk.core.middleware): scripts only from
+# our own static files, nothing inline. Style *attributes* are allowed ('unsafe-inline' in
+# style-src): ECharts, Bootstrap's JS and htmx's swaps set element.style, and a style attribute
+# cannot run code. htmx's own <style> is off (meta htmx-config includeIndicatorStyles=false).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 LOGGING = {
     "version": 1,

@@ -30,5 +30,6 @@ urlpatterns = [
     path("inbox/", include("campaigndesk.notifications.urls")),
     path("finance/", include("campaigndesk.finance.urls")),
     path("attachments/", include("campaigndesk.attachments.urls")),
+    path("", include("campaigndesk.org.urls")),
     path("", RedirectView.as_view(pattern_name="activities:list", permanent=False), name="home"),
 ]

@@ -111,3 +111,11 @@ class BudgetExceeded(DomainError):
     code = "budget_exceeded"
     status = 422
     default_message = _("This would exceed a budget cap.")
+
+
+class TooManyAttempts(DomainError):
+    """Login refused for a while after repeated wrong passwords (django-axes)."""
+
+    code = "too_many_attempts"
+    status = 429
+    default_message = _("Too many failed login attempts; try again later.")

@@ -12,7 +12,7 @@ from ninja import Router, Status
 from campaigndesk.core.formatting import local_iso
 from campaigndesk.core.http import ApiRequest
 from campaigndesk.org import policies, selectors, services
-from campaigndesk.org.models import Market
+from campaigndesk.org.models import Market, Profile
 from campaigndesk.org.schemas import (
     DelegationIn,
     DelegationOut,
@@ -20,6 +20,9 @@ from campaigndesk.org.schemas import (
     ErrorOut,
     MarketOut,
     MeOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
     TokenIn,
     TokenOut,
 )
@@ -45,8 +48,14 @@ def me_of(user: AbstractBaseUser) -> dict[str, object]:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, **ERRORS},
+    response={200: TokenOut, **ERRORS, 429: ErrorOut},
     summary="Exchange username and password for a bearer token",
+    description=(
+        "Wrong credentials: `401 not_authenticated`. After 5 wrong passwords for a username, "
+        "that username is locked for 15 minutes, here and on the login page: "
+        "`429 too_many_attempts` (also for the right password until the lock ends); a "
+        "successful login resets the count. A deactivated person gets `401`."
+    ),
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, raw = services.token_issue(
@@ -145,3 +154,78 @@ def delegation_put(request: ApiRequest, payload: DelegationIn) -> Any:
 def delegation_delete(request: ApiRequest) -> Status:
     services.delegation_end(by=request.auth)
     return Status(204, None)
+
+
+# --- People of a market (用人权) ------------------------------------------------------------------
+PEOPLE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+PEOPLE_RULES = (
+    "A market head manages their own market's office heads and market staff; the administrator "
+    "and the HQ manager may for every market. Market heads and HQ people are the "
+    "administrator's (403), as is oneself (403); another market's people are 404 to a market's "
+    "people."
+)
+
+
+def person_out(profile: Profile) -> dict[str, object]:
+    return {
+        "username": profile.user.get_username(),
+        "display_name": profile.display_name,
+        "role": profile.role,
+        "office": profile.office.code if profile.office else None,
+        "active": profile.user.is_active,
+    }
+
+
+@router.get(
+    "/markets/{code}/people",
+    response={200: list[PersonOut], **PEOPLE_ERRORS},
+    summary="The market's people, by office [market head of it, admin, hq_manager]",
+    description=PEOPLE_RULES + " Deactivated people are listed with `active: false`.",
+)
+def people_list(request: ApiRequest, code: str) -> list[dict[str, object]]:
+    market = selectors.market_of_people_manager(user=request.auth, code=code)
+    return [person_out(p) for p in selectors.people_of_market(market_id=market.pk)]
+
+
+@router.post(
+    "/markets/{code}/people",
+    response={201: PersonOut, **PEOPLE_ERRORS, 409: ErrorOut},
+    summary="Add an office head or market staff with an initial password [market head, HQ]",
+    description=PEOPLE_RULES
+    + " `role`: `office_head` (needs an `office` of the market without a head) or "
+    "`market_staff`. A taken username: `409 duplicate`; a password the rules refuse, an office "
+    "of another market, a role other than these two: `422 validation_error` with "
+    "`details.fields`.",
+)
+def people_add(request: ApiRequest, code: str, payload: PersonIn) -> Status:
+    profile = services.person_add(
+        market_code=code,
+        by=request.auth,
+        username=payload.username,
+        display_name=payload.display_name,
+        role=payload.role,
+        office_code=payload.office or "",
+        password=payload.password,
+    )
+    return Status(201, person_out(profile))
+
+
+@router.patch(
+    "/people/{username}",
+    response={200: PersonOut, **PEOPLE_ERRORS},
+    summary="Change a person's name, role or office, or (de)activate them [market head, HQ]",
+    description=PEOPLE_RULES
+    + " `active: false` ends their API tokens and sessions at once; they keep their name on "
+    "everything they did. Fields not sent stay; `office: null` takes them out of any office.",
+)
+def people_patch(request: ApiRequest, username: str, payload: PersonPatch) -> Status:
+    sent = payload.model_fields_set
+    profile = services.person_update(
+        username=username,
+        by=request.auth,
+        display_name=payload.display_name if "display_name" in sent else None,
+        role=payload.role if "role" in sent else None,
+        office_code=(payload.office or "") if "office" in sent else None,
+        active=payload.active if "active" in sent else None,
+    )
+    return Status(200, person_out(profile))

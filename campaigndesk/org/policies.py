@@ -100,3 +100,27 @@ def may(user: AnyUser, action: str, activity: MarketBound | None = None) -> bool
     if role is None or role not in ACTIVITY_ACTIONS[action]:
         return False
     return activity is None or may_see_activity(user, activity)
+
+
+# --- People of a market (用人权) ------------------------------------------------------------------
+# A market head manages the local staff of their own market; the administrator and the HQ manager
+# may do the same for any market. Market heads and HQ people are the administrator's (the Django
+# admin): a head is tied to `Market.head`, and HQ staff and support teams belong to HQ.
+PEOPLE_MANAGERS = frozenset({Role.ADMIN, Role.HQ_MANAGER, Role.MARKET_HEAD})
+MANAGED_ROLES = frozenset({Role.OFFICE_HEAD, Role.MARKET_STAFF})
+
+
+def may_manage_people_of(user: AnyUser, market_id: int) -> bool:
+    """May `user` add and change the local staff of this market?"""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.HQ_MANAGER):
+        return True
+    return role == Role.MARKET_HEAD and market_id_of(user) == market_id
+
+
+def may_manage_person(user: AnyUser, *, role: str, market_id: int | None, pk: int) -> bool:
+    """May `user` change this person (a profile of `role` in `market_id`)? Never themselves,
+    never a market head or an HQ person."""
+    if pk == user.pk or role not in MANAGED_ROLES or market_id is None:
+        return False
+    return may_manage_people_of(user, market_id)

@@ -68,3 +68,28 @@ class DelegationOut(Schema):
     delegate: str
     start_date: date
     end_date: date
+
+
+class PersonOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    office: str | None
+    active: bool
+
+
+class PersonIn(Schema):
+    username: str = Field(max_length=150)
+    display_name: str = Field(max_length=64)
+    role: str
+    office: str | None = None
+    password: str = Field(max_length=256)
+
+
+class PersonPatch(Schema):
+    """Only the fields sent change; `office: null` takes the person out of any office."""
+
+    display_name: str | None = Field(default=None, max_length=64)
+    role: str | None = None
+    office: str | None = None
+    active: bool | None = None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
+from campaigndesk.core.errors import Forbidden, NotFound
 from campaigndesk.org import policies
-from campaigndesk.org.models import Delegation, Department, Market
+from campaigndesk.org.models import Delegation, Department, Market, Profile
 
 
 def markets_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Market]:
@@ -90,4 +92,30 @@ def display_names(usernames: list[str]) -> dict[str, str]:
         User.objects.filter(username__in=set(usernames)).values_list(
             "username", "profile__display_name"
         )
+    )
+
+
+def market_of_people_manager(*, user: AbstractBaseUser | AnonymousUser, code: str) -> Market:
+    """The market whose people `user` manages: 404 if they may not see it, 403 if they may see
+    it but not manage its people."""
+    market = Market.objects.filter(policies.market_scope(user), code=code).first()
+    if market is None:
+        raise NotFound(_("No such market."))
+    if not policies.may_manage_people_of(user, market.pk):
+        raise Forbidden(_("Only the market head or headquarters manages a market's staff."))
+    return market
+
+
+def people_of_market(*, market_id: int) -> QuerySet[Profile]:
+    """Everyone of the market (the deactivated too), by office, heads first: one query."""
+    rank = Case(
+        When(role="market_head", then=Value(0)),
+        When(role="office_head", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Profile.objects.filter(market_id=market_id)
+        .select_related("user", "office")
+        .order_by(F("office__code").asc(nulls_first=True), rank, "display_name", "user__username")
     )
