@@ -1,0 +1,379 @@
+"""Who is let in: every API operation by role × scope, with the status each must answer.
+
+Read a row as a line of a table. The columns are the roles of `matrix_world.ROLE_USERS`:
+
+    AD admin · HM hq_manager · PL MK LG FI the planning, marketing, logistics and finance
+    reviewers · SO a support member on the activity's team · SF one off it · MH OH MS the
+    market head, an office head and a staff member of SN
+
+`own` is the status when the row's object is SN's (for HQ-level objects: the object itself;
+for notifications and export jobs: the caller's own, resp. sn_head's job). `other` is the
+status when the object belongs to another market, HA (notifications: someone else's); `.`
+means the cell is not generated (HQ roles see every market, so their "other" equals "own").
+
+Codes: 200/201/204 done · 403 refused (visible, not allowed) · 404 not there for the caller
+(another market's object, someone else's notification or export) · 409/422 let in, and the
+state or the input decided · `in` let in, whatever the state decides (2xx, 409 or 422: rows
+written from the contract before the endpoint existed).
+
+`on` names the object: an activity status of `matrix_world.STATES` (SN's or HA's activity in
+it), `hq` (no object or an HQ one), `briefing:<draft|published>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from campaigndesk.core.tests.matrix_world import HA_WORD, ROLES, World
+
+Body = Callable[[World, str, str], Any] | dict[str, Any] | None
+
+#           AD  HM  PL  MK  LG  FI  SO  SF  MH  OH  MS
+ALL_200 = "200 200 200 200 200 200 200 200 200 200 200"
+MARKET_404 = "  .   .   .   .   .   .   .   . 404 404 404"
+MARKET_200 = "  .   .   .   .   .   .   .   . 200 200 200"
+NONE = "  .   .   .   .   .   .   .   .   .   .   ."
+HQ_404 = "200 200 200 200 200 200 200 200 404 404 404"
+
+
+@dataclass(frozen=True)
+class Row:
+    op: str
+    on: str
+    own: str
+    other: str = MARKET_404
+    body: Body = None
+    query: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    # The rows of endpoints other engineers are building: skipped while the route is missing.
+    pending: bool = False
+    # Responses that may show another market's data by design (playbooks are shared).
+    shared: bool = False
+    variant: str = ""
+
+    @property
+    def method(self) -> str:
+        return self.op.split(" ", 1)[0]
+
+    @property
+    def path(self) -> str:
+        return self.op.split(" ", 1)[1]
+
+    def expected(self, role: str, scope: str) -> str:
+        codes = (self.own if scope == "own" else self.other).split()
+        assert len(codes) == len(ROLES), self
+        return codes[ROLES.index(role)]
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _iso(days: int) -> str:
+    return (_today() + timedelta(days=days)).isoformat()
+
+
+def _activity_in(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"title": "矩阵新方案", "start_date": _iso(90), "end_date": _iso(91)}
+
+
+def _patch(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"revision": w.activity("draft", m).revision, "title": "改过的标题"}
+
+
+def _resubmit(w: World, m: str, u: str) -> dict[str, Any]:
+    from campaigndesk.reviews.models import OpinionItem
+
+    activity = w.activity("revision_requested", m)
+    items = OpinionItem.objects.filter(opinion__round__activity=activity)
+    return {
+        "staffing": [{"name": "张三", "role": "总指挥", "duty": "统筹"}],
+        "responses": [{"item_id": i.pk, "response": "已细化"} for i in items],
+    }
+
+
+def _opinion_own_department(w: World, m: str, u: str) -> dict[str, Any]:
+    profile = getattr(w.people[u], "profile", None)
+    department = profile.department.code if profile and profile.department else "planning"
+    return {"department": department, "items": []}
+
+
+def _team(w: World, m: str, u: str) -> dict[str, Any]:
+    activity = w.activity("approved", m)
+    member = "expert_zhang" if m == "SN" else "planner_li"
+    return {
+        "name": "",
+        "lead": member,
+        "members": [
+            {
+                "username": member,
+                "role": "expert",
+                "duty": "现场支持",
+                "depart_at": f"{activity.start_date - timedelta(days=1)}T08:00:00+08:00",
+                "return_at": f"{activity.end_date + timedelta(days=1)}T18:00:00+08:00",
+            }
+        ],
+    }
+
+
+def _material(w: World, m: str, u: str) -> dict[str, Any]:
+    return {
+        "name": "易拉宝",
+        "quantity": "10",
+        "unit": "个",
+        "owner_department": "logistics",
+        "due_date": _iso(50),
+    }
+
+
+def _report(w: World, m: str, u: str) -> dict[str, Any]:
+    day = w.activity("on_site", m).start_date + timedelta(days=1)
+    return {"date": day.isoformat(), "visitors": 20, "progress": "顺利"}
+
+
+def _evaluation(w: World, m: str, u: str) -> dict[str, Any]:
+    return {
+        "costs": [{"category": "venue", "amount": "900.00"}],
+        "sales": "1000.00",
+        "attendance": 100,
+        "leads": 10,
+        "new_customers": 3,
+        "notes": "",
+    }
+
+
+def _playbook(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"activity_id": w.activity("archived_free", "SN").pk, "title": "新样板"}
+
+
+def _clone(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"title": "照样板办", "start_date": _iso(90), "end_date": _iso(91)}
+
+
+def _export_job(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"date_from": _iso(-60), "date_to": _iso(0), "market": m}
+
+
+def _target(w: World, m: str, u: str) -> dict[str, Any]:
+    return {
+        "kind": "wecom",
+        "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=new",
+        "market": m,
+        "notification_kinds": ["reminder"],
+    }
+
+
+def _token(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"username": u, "password": "campaign-demo"}
+
+
+def _budget(w: World, m: str, u: str) -> dict[str, Any]:
+    return {"year": _today().year, "total": "500000.00", "caps": []}
+
+
+MARKET = {"market": "{market}"}
+YEAR = {"year": "{year}"}
+
+# fmt: off
+API_ROWS: list[Row] = [
+    # --- auth and organisation -------------------------------------------------------------------
+    #                                                             AD  HM  PL  MK  LG  FI  SO  SF  MH  OH  MS
+    Row("GET /health", "hq",                                ALL_200, NONE),
+    Row("POST /auth/token", "hq",                           ALL_200, NONE, body=_token),
+    Row("DELETE /auth/token", "hq",                        "204 204 204 204 204 204 204 204 204 204 204", NONE),
+    Row("GET /me", "hq",                                    ALL_200, NONE),
+    Row("GET /markets", "hq",                               ALL_200, NONE),
+    Row("GET /departments", "hq",                           ALL_200, NONE),
+    Row("GET /me/delegation", "hq",                         ALL_200, NONE),
+    # Only to a colleague of the same department: finance may, the other reviewers name
+    # someone outside theirs (422), nobody else delegates (403).
+    Row("PUT /me/delegation", "hq",                        "403 403 422 422 422 200 403 403 403 403 403", NONE,
+        body={"delegate": "finance_reviewer2", "start_date": _iso(0), "end_date": _iso(5)}),
+    Row("DELETE /me/delegation", "hq",                     "403 403 204 204 204 204 403 403 403 403 403", NONE),
+    Row("GET /templates/current", "hq",                     ALL_200, NONE),
+    # --- activities ------------------------------------------------------------------------------
+    # ?market=HA as an SN person: 200 with nothing of HA (the leak check reads the body).
+    Row("GET /activities", "hq",                            ALL_200, MARKET_200, query=MARKET),
+    Row("POST /activities", "hq",                          "403 403 403 403 403 403 403 403 201 403 403", NONE, body=_activity_in),
+    Row("GET /activities/{activity_id}", "draft",           ALL_200),
+    Row("PATCH /activities/{activity_id}", "draft",        "403 403 403 403 403 403 403 403 200 403 403", body=_patch),
+    Row("POST /activities/{activity_id}/cancel", "draft",  "403 200 403 403 403 403 403 403 200 403 403", body={"reason": "不办了"}),
+    Row("GET /activities/{activity_id}/history", "draft",   ALL_200),
+    Row("POST /activities/{activity_id}/submit", "draft",  "403 403 403 403 403 403 403 403 200 403 403"),
+    Row("POST /activities/{activity_id}/lead-time-exception", "draft",
+                                                           "403 200 403 403 403 403 403 403 403 403 403", body={"reason": "补录"}),
+    Row("POST /activities/{activity_id}/resubmit", "revision_requested",
+                                                           "403 403 403 403 403 403 403 403 200 403 403", body=_resubmit),
+    Row("POST /activities/{activity_id}/decision", "resubmitted",
+                                                           "403 200 403 403 403 403 403 403 403 403 403", body={"decision": "approve"}),
+    Row("GET /activities/{activity_id}/versions", "resubmitted", ALL_200),
+    Row("GET /activities/{activity_id}/versions/{version}/diff", "resubmitted", ALL_200, query={"against": "1"}),
+    # --- stage 1 reviews -------------------------------------------------------------------------
+    Row("POST /activities/{activity_id}/review", "submitted",
+                                                           "403 200 403 403 403 403 403 403 403 403 403",
+        body={"meeting_at": "2030-01-01T10:00:00+08:00", "departments": ["planning"]}),
+    # Each department gives its own opinion; the finance opinion is finance's alone.
+    Row("POST /activities/{activity_id}/opinions", "in_review",
+                                                           "403 403 201 201 201 201 403 403 403 403 403", body=_opinion_own_department),
+    Row("POST /activities/{activity_id}/opinions", "in_review",
+                                                           "403 403 403 403 403 201 403 403 403 403 403",
+        body={"department": "finance", "items": []}, variant="finance"),
+    Row("GET /activities/{activity_id}/opinions", "in_review", ALL_200),
+    Row("GET /activities/{activity_id}/reviews", "in_review", ALL_200),
+    # Opinions are still owed: the manager is let in and told so (422 incomplete).
+    Row("POST /activities/{activity_id}/return", "in_review",
+                                                           "403 422 403 403 403 403 403 403 403 403 403", body={"summary": "汇总"}),
+    Row("GET /reviews/mine", "hq",                          ALL_200, NONE),
+    # --- stage 2 preparation ---------------------------------------------------------------------
+    Row("GET /activities/{activity_id}/support-team", "approved", ALL_200),
+    Row("PUT /activities/{activity_id}/support-team", "approved",
+                                                           "403 200 403 403 403 403 403 403 403 403 403", body=_team),
+    Row("POST /activities/{activity_id}/support-team/publish", "approved",
+                                                           "403 200 403 403 403 403 403 403 403 403 403"),
+    Row("GET /activities/{activity_id}/materials", "approved", ALL_200),
+    # Logistics owns the item: its reviewer and the manager list and move it, no other department.
+    Row("POST /activities/{activity_id}/materials", "approved",
+                                                           "403 201 403 403 201 403 403 403 403 403 403", body=_material),
+    Row("PATCH /activities/{activity_id}/materials/{material_id}", "approved",
+                                                           "403 200 403 403 200 403 403 403 403 403 403", body={"status": "preparing"}),
+    Row("PATCH /activities/{activity_id}/materials/{material_id}", "approved",
+                                                           "403 200 403 403 200 403 403 403 200 403 403",
+        body={"status": "received"}, variant="received"),
+    # The team is not published yet: those let in hear 422 incomplete.
+    Row("POST /activities/{activity_id}/start-onsite", "approved",
+                                                           "403 422 403 403 403 403 403 403 422 403 403"),
+    Row("GET /me/assignments", "hq",                        ALL_200, NONE),
+    # --- stage 3 on site -------------------------------------------------------------------------
+    Row("POST /activities/{activity_id}/meetings", "on_site",
+                                                           "403 201 403 403 403 403 403 403 201 403 403",
+        body={"kind": "briefing", "held_at": "2030-01-01T08:00:00+08:00"}),
+    Row("GET /activities/{activity_id}/meetings", "on_site", ALL_200),
+    Row("POST /activities/{activity_id}/daily-reports", "on_site",
+                                                           "403 403 403 403 403 403 201 403 201 201 403", body=_report),
+    Row("GET /activities/{activity_id}/daily-reports", "on_site", ALL_200),
+    Row("PATCH /activities/{activity_id}/daily-reports/{report_id}", "on_site",
+                                                           "403 403 403 403 403 403 200 403 200 200 403", body={"visitors": 30}),
+    # Individual summaries: the team and the market's people (sn_staff1 has written one: 409).
+    Row("POST /activities/{activity_id}/summaries", "on_site",
+                                                           "403 403 403 403 403 403 201 403 201 201 409",
+        body={"kind": "individual", "text": "我的总结"}),
+    Row("POST /activities/{activity_id}/summaries", "on_site",
+                                                           "403 403 403 403 403 403 403 403 201 403 403",
+        body={"kind": "activity", "text": "活动总结"}, variant="activity"),
+    Row("GET /activities/{activity_id}/summaries", "on_site", ALL_200),
+    # Only its author (sn_staff1) edits a summary.
+    Row("PATCH /activities/{activity_id}/summaries/{summary_id}", "on_site",
+                                                           "403 403 403 403 403 403 403 403 403 403 200", body={"text": "改"}),
+    Row("GET /activities/{activity_id}/wrap-up", "on_site", ALL_200),
+    Row("POST /activities/{activity_id}/wrap-up", "on_site",
+                                                           "403 403 403 403 403 403 403 403 422 403 403"),
+    Row("GET /competitors", "hq",                           ALL_200, MARKET_200, query=MARKET),
+    # --- stage 4 HQ review -----------------------------------------------------------------------
+    Row("GET /activities/{activity_id}/evaluation", "evaluated", ALL_200),
+    # The actual costs: finance or the manager; no other department.
+    Row("PUT /activities/{activity_id}/evaluation/costs", "wrapped_up",
+                                                           "403 200 403 403 403 200 403 403 403 403 403",
+        body={"costs": [{"category": "venue", "amount": "900.00"}]}),
+    Row("POST /activities/{activity_id}/evaluation", "wrapped_up",
+                                                           "403 201 403 403 403 403 403 403 403 403 403", body=_evaluation),
+    Row("POST /activities/{activity_id}/archive", "evaluated",
+                                                           "403 200 403 403 403 403 403 403 403 403 403"),
+    Row("GET /activities/{activity_id}/archive", "archived", ALL_200),
+    Row("GET /activities/{activity_id}/archive/download", "archived", ALL_200),
+    Row("POST /activities/{activity_id}/lessons", "evaluated",
+                                                           "403 201 403 403 403 403 403 403 403 403 403",
+        body={"text": "引以为鉴", "items": ["早签到"]}),
+    Row("GET /activities/{activity_id}/lessons", "archived", ALL_200),
+    Row("POST /activities/{activity_id}/lessons/ack", "archived",
+                                                           "403 403 403 403 403 403 403 403 200 200 200"),
+    Row("GET /activities/{activity_id}/reference-pack", "draft", ALL_200),
+    # --- briefings: drafts are HQ's ----------------------------------------------------------------
+    Row("POST /briefings", "hq",                           "403 201 403 403 403 403 403 403 403 403 403", NONE,
+        body={"period_start": _iso(-30), "period_end": _iso(0)}),
+    Row("GET /briefings", "hq",                             ALL_200, NONE),
+    Row("GET /briefings/{briefing_id}", "briefing:published", ALL_200, NONE),
+    Row("GET /briefings/{briefing_id}", "briefing:draft",   HQ_404, NONE, variant="draft"),
+    Row("PATCH /briefings/{briefing_id}", "briefing:draft",
+                                                           "403 200 403 403 403 403 403 403 404 404 404", NONE, body={"intro": "改"}),
+    Row("POST /briefings/{briefing_id}/publish", "briefing:draft",
+                                                           "403 200 403 403 403 403 403 403 404 404 404", NONE),
+    Row("POST /briefings/{briefing_id}/read", "briefing:published", ALL_200, NONE),
+    Row("POST /briefings/{briefing_id}/read", "briefing:draft", HQ_404, NONE, variant="draft"),
+    Row("GET /briefings/{briefing_id}/export.docx", "briefing:published", ALL_200, NONE),
+    Row("GET /briefings/{briefing_id}/export.docx", "briefing:draft", HQ_404, NONE, variant="draft"),
+    # --- playbooks: shared by every market; any market head copies one -----------------------------
+    Row("POST /playbooks", "hq",                           "403 201 403 403 403 403 403 403 404 404 404", NONE, body=_playbook),
+    Row("GET /playbooks", "hq",                             ALL_200, NONE, shared=True),
+    Row("POST /playbooks/{playbook_id}/clone", "hq",       "403 403 403 403 403 403 403 403 201 403 403",
+                                                           "  .   .   .   .   .   .   .   . 201 403 403", body=_clone, shared=True),
+    # --- search: what the caller may see only -------------------------------------------------------
+    Row("GET /search", "hq",                                ALL_200, NONE, query={"q": HA_WORD}),
+    # --- exports -----------------------------------------------------------------------------------
+    Row("GET /activities/{activity_id}/export.docx", "draft", ALL_200),
+    Row("GET /activities/{activity_id}/daily-reports/export.xlsx", "on_site", ALL_200),
+    Row("GET /activities/{activity_id}/evaluation/export.xlsx", "evaluated", ALL_200),
+    # A market-wide export of another market: HQ may, a market's people get 404.
+    Row("POST /exports", "hq",                             "201 201 201 201 201 201 201 201 201 201 201",
+                                                           "  .   .   .   .   .   .   .   . 404 404 404", body=_export_job),
+    Row("GET /exports", "hq",                               ALL_200, NONE),
+    # Export jobs are their owner's: sn_head's job (own) and ha_head's (other).
+    Row("GET /exports/{job_id}", "hq",                     "404 404 404 404 404 404 404 404 200 404 404",
+                                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("GET /exports/{job_id}/download", "hq",            "404 404 404 404 404 404 404 404 200 404 404",
+                                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    # --- analytics: ?market is HQ's; a market's people get their own whatever they ask ------------
+    Row("GET /analytics/{chart}", "hq",                     ALL_200, MARKET_200, query=MARKET,
+        params={"chart": "roi-by-market"}),
+    Row("GET /analytics/{chart}", "on_site",                ALL_200, MARKET_200,
+        query={"activity": "{activity_id}"}, params={"chart": "daily-visitors"}, variant="activity"),
+    # --- notifications -----------------------------------------------------------------------------
+    Row("GET /notifications", "hq",                         ALL_200, NONE),
+    # own: the caller's notification; other: someone else's.
+    Row("POST /notifications/{notification_id}/read", "hq", ALL_200,
+                                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("POST /notification-targets", "hq",                "201 201 403 403 403 403 403 403 403 403 403", NONE, body=_target),
+    Row("GET /notification-targets", "hq",                 "200 200 403 403 403 403 403 403 403 403 403", NONE),
+    Row("DELETE /notification-targets/{target_id}", "hq",  "204 204 403 403 403 403 403 403 403 403 403", NONE),
+    Row("GET /notification-targets/{target_id}/deliveries", "hq",
+                                                           "200 200 403 403 403 403 403 403 403 403 403", NONE),
+    # --- money (campaigndesk/finance) ----------------------------------------------------------------
+    Row("PUT /markets/{code}/budget", "hq",                "in  403 403 403 403 in  403 403 403 403 403",
+                                                           "  .   .   .   .   .   .   .   . 404 404 404", body=_budget, pending=True),
+    Row("GET /markets/{code}/budget", "hq",                 ALL_200, MARKET_404, query=YEAR, pending=True),
+    Row("POST /activities/{activity_id}/finance-signoff", "resubmitted",
+                                                           "403 403 403 403 403 in  403 403 403 403 403", body={"reason": "同意超支"}, pending=True),
+    # --- evidence (campaigndesk/attachments) -------------------------------------------------------
+    Row("GET /activities/{activity_id}/attachments", "on_site", ALL_200, pending=True),
+    Row("POST /activities/{activity_id}/attachments", "on_site",
+                                                           "in  in  in  in  in  in  in  in  in  in  in ", pending=True),
+    Row("GET /attachments/{attachment_id}/download", "on_site", ALL_200, pending=True),
+    # --- people of a market (org) ------------------------------------------------------------------
+    Row("GET /markets/{code}/people", "hq",                 ALL_200, MARKET_404, pending=True),
+    Row("POST /markets/{code}/people", "hq",               "in  403 403 403 403 403 403 403 in  403 403",
+                                                           "  .   .   .   .   .   .   .   . 404 404 404", pending=True),
+    Row("PATCH /people/{username}", "hq",                  "in  403 403 403 403 403 403 403 in  403 403",
+                                                           "  .   .   .   .   .   .   .   . 404 404 404", pending=True),
+]
+# fmt: on
+
+
+def cells(rows: list[Row]) -> list[tuple[Row, str, str]]:
+    """Every generated (row, role, scope) cell."""
+    return [
+        (row, role, scope)
+        for row in rows
+        for scope in ("own", "other")
+        for role in ROLES
+        if row.expected(role, scope) != "."
+    ]
+
+
+def cell_id(cell: tuple[Row, str, str]) -> str:
+    row, role, scope = cell
+    variant = f"[{row.variant}]" if row.variant else ""
+    return f"{row.op}{variant} {row.on} {role} {scope}"

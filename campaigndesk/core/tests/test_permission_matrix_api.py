@@ -1,0 +1,145 @@
+"""The permission matrix of the API, generated from `permission_matrix.API_ROWS`: one request
+per (operation, role, scope) cell, each in its own rolled-back savepoint of the module's world.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from campaigndesk.core.tests.matrix_world import (
+    HA_WORD,
+    MARKER,
+    MARKET_ROLES,
+    OTHER,
+    OWN,
+    ROLE_USERS,
+    STATES,
+    World,
+)
+from campaigndesk.core.tests.permission_matrix import API_ROWS, Row, cell_id, cells
+
+pytestmark = pytest.mark.django_db
+
+ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
+PUBLIC = {("GET", "/health"), ("POST", "/auth/token")}
+
+
+@cache
+def operations() -> frozenset[tuple[str, str]]:
+    """(method, path) of every operation of the API, from its OpenAPI schema."""
+    from campaigndesk.api import api
+
+    schema = api.get_openapi_schema()
+    return frozenset(
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    )
+
+
+def placeholders(world: World, row: Row, role: str, scope: str) -> dict[str, Any]:
+    """The values of the row's path and query placeholders for this cell."""
+    market = OWN if scope == "own" else OTHER
+    caller = ROLE_USERS[role]
+    values: dict[str, Any] = {
+        "market": market,
+        "code": market,
+        "year": "2026",
+        "version": 2,
+        "material_id": world.materials[market],
+        "report_id": world.reports[market],
+        "summary_id": world.summaries[market],
+        "playbook_id": world.playbooks[market],
+        "job_id": world.jobs[market],
+        "target_id": world.target,
+        "attachment_id": world.attachments.get(market, 0),
+        "username": "sn_staff2" if scope == "own" else "ha_head",
+        "notification_id": world.notifications[caller]
+        if scope == "own"
+        else world.notifications["ha_head" if caller == "sn_head" else "sn_head"],
+    }
+    if row.on in STATES or row.on == "archived_free":
+        values["activity_id"] = world.activity(row.on, market).pk
+    if row.on.startswith("briefing:"):
+        values["briefing_id"] = world.briefings[row.on.split(":", 1)[1]]
+    values.update(row.params)
+    return values
+
+
+def send(world: World, row: Row, role: str, scope: str) -> Any:
+    values = placeholders(world, row, role, scope)
+    url = "/api/v1" + row.path.format(**values)
+    if row.query:
+        url += "?" + urlencode({k: v.format(**values) for k, v in row.query.items()})
+    body = row.body(world, values["market"], ROLE_USERS[role]) if callable(row.body) else row.body
+    return Client().generic(
+        row.method,
+        url,
+        data=json.dumps(body) if body is not None else "",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens[ROLE_USERS[role]]}",
+    )
+
+
+def assert_cell(response: Any, row: Row, role: str, scope: str) -> None:
+    expected = row.expected(role, scope)
+    status = response.status_code
+    if expected == "in":
+        assert status < 500 and status not in (401, 403, 404), (status, response.content[:300])
+    else:
+        assert status == int(expected), (status, response.content[:300])
+    if status in ERROR_CODES and response.get("Content-Type", "").startswith("application/json"):
+        assert response.json()["error"]["code"] == ERROR_CODES[status]
+
+
+def assert_no_leak(response: Any, row: Row, role: str) -> None:
+    """A market's people never read another market's data (HA's titles and words)."""
+    if role not in MARKET_ROLES or row.shared or response.status_code >= 300:
+        return
+    kind = response.get("Content-Type", "")
+    if not (kind.startswith("application/json") or kind.startswith("text/")):
+        return
+    text = response.content.decode()
+    assert MARKER not in text and HA_WORD not in text, text[:500]
+
+
+@pytest.mark.parametrize("cell", cells(API_ROWS), ids=cell_id)
+def test_api_cell(world: World, cell: tuple[Row, str, str]) -> None:
+    row, role, scope = cell
+    if (row.method, row.path) not in operations():
+        assert row.pending, f"{row.op} is in the matrix but not in the API"
+        pytest.skip(f"{row.op} is not built yet")
+    if "{attachment_id}" in row.path and (OWN if scope == "own" else OTHER) not in world.attachments:
+        pytest.skip("no attachment in the world")
+    response = send(world, row, role, scope)
+    assert_cell(response, row, role, scope)
+    assert_no_leak(response, row, role)
+
+
+@pytest.mark.parametrize("op", sorted({row.op for row in API_ROWS}))
+def test_api_without_token_is_401(world: World, op: str) -> None:
+    method, path = op.split(" ", 1)
+    if (method, path) not in operations():
+        pytest.skip(f"{op} is not built yet")
+    if (method, path) in PUBLIC:
+        return
+    row = next(r for r in API_ROWS if r.op == op)
+    url = "/api/v1" + path.format(**placeholders(world, row, "admin", "own"))
+    response = Client().generic(method, url, data="{}", content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_every_api_operation_has_its_row() -> None:
+    """A new endpoint cannot come without its row in the matrix."""
+    covered = {(row.method, row.path) for row in API_ROWS}
+    missing = sorted(" ".join(op) for op in operations() - covered)
+    assert not missing, f"add these operations to permission_matrix.API_ROWS: {missing}"
+    stale = sorted(r.op for r in API_ROWS if not r.pending and (r.method, r.path) not in operations())
+    assert not stale, f"rows for operations the API does not have: {stale}"
