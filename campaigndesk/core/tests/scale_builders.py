@@ -67,7 +67,7 @@ class Scale:
         self,
         n: int,
         *,
-        statuses: tuple[str, ...] = tuple(s.value for s in Status),
+        statuses: tuple[str, ...] = tuple(Status.values),
         markets: tuple[str, ...] = MARKETS,
         start: date | None = None,
         days: int = 2,

@@ -28,7 +28,7 @@ class Case:
     """One list: who reads it, where, and how to add `n` rows of what it shows."""
 
     path: Callable[[Scale], str]
-    rows: Callable[[Scale, int], None]
+    rows: Callable[[Scale, int], object]
     viewers: tuple[str, ...] = (HQ,)
     setup: Callable[[Scale], None] = lambda s: None
     shows: str = MARK
@@ -93,11 +93,33 @@ def _reported(s: Scale) -> None:
     s.evaluations([s.focus])
 
 
+def _overdue(s: Scale, n: int) -> None:
+    """`n` overdue items spread over six activities being prepared."""
+    for i, activity in enumerate(s.objects["prep"]):
+        s.materials(activity, n // 6 + (i < n % 6))
+
+
+def _inboxes(s: Scale, n: int) -> None:
+    s.notifications(HQ, n)
+    s.notifications(HEAD, n)
+
+
+def _finished_and_reported(s: Scale, n: int) -> None:
+    s.finished(n)
+    s.daily_reports([_a(s)], n)
+
+
+def _bots(s: Scale, n: int) -> None:
+    """`n` more group bots, and `n` deliveries spread over them."""
+    s.objects["targets"].extend(s.targets(n))
+    s.deliveries(s.objects["targets"], n)
+
+
 API: dict[str, Case] = {
     # session-less: token (1), user + profile (1); count (1), page (1), budget lines (1)
     "GET /activities": Case(
         path=lambda s: "/activities",
-        rows=lambda s, n: s.activities(n) and None,
+        rows=lambda s, n: s.activities(n),
         viewers=(HQ, HEAD),
         queries="token+user, count, page with market/creator/template, budget lines",
     ),
@@ -192,7 +214,7 @@ API: dict[str, Case] = {
     ),
     "GET /briefings": Case(
         path=lambda s: "/briefings",
-        rows=lambda s, n: s.briefings(n) and None,
+        rows=lambda s, n: s.briefings(n),
         viewers=(HQ, HEAD),
         queries="token+user, 200 newest briefings",
     ),
@@ -204,7 +226,7 @@ API: dict[str, Case] = {
     ),
     "GET /playbooks": Case(
         path=lambda s: "/playbooks",
-        rows=lambda s, n: s.playbooks(n) and None,
+        rows=lambda s, n: s.playbooks(n),
         viewers=(HQ, HEAD),
         queries="token+user, 200 newest playbooks with market and copy count",
     ),
@@ -230,13 +252,13 @@ API: dict[str, Case] = {
     ),
     "GET /notifications": Case(
         path=lambda s: "/notifications",
-        rows=lambda s, n: (s.notifications(HQ, n), s.notifications(HEAD, n)) and None,
+        rows=_inboxes,
         viewers=(HQ, HEAD),
         queries="token+user, count, the page, unread count",
     ),
     "GET /notification-targets": Case(
         path=lambda s: "/notification-targets",
-        rows=lambda s, n: s.targets(n) and None,
+        rows=lambda s, n: s.targets(n),
         queries="token+user, targets with markets",
     ),
     "GET /notification-targets/{target_id}/deliveries": Case(
@@ -280,7 +302,7 @@ PAGES: dict[str, Case] = {
     # session (1), user + profile (1), header: unread count, delegations (2)
     "activities:list": Case(
         path=lambda s: "/activities/",
-        rows=lambda s, n: s.activities(n) and None,
+        rows=lambda s, n: s.activities(n),
         viewers=(HQ, HEAD),
         queries="session, user, header (2), markets for the filter, count, page, budget lines",
     ),
@@ -307,9 +329,7 @@ PAGES: dict[str, Case] = {
     "preparation:overdue": Case(
         setup=lambda s: s.objects.update(prep=s.activities(6, statuses=("approved",))),
         path=lambda s: "/preparation/materials/overdue/",
-        rows=lambda s, n: (
-            [s.materials(a, n // 6 + (i < n % 6)) for i, a in enumerate(s.objects["prep"])] and None
-        ),
+        rows=_overdue,
         viewers=(HQ, HEAD),
         queries="session, user, header, 500 oldest overdue items with activity, department",
     ),
@@ -343,7 +363,7 @@ PAGES: dict[str, Case] = {
     ),
     "briefings:list": Case(
         path=lambda s: "/briefings/",
-        rows=lambda s, n: s.briefings(n) and None,
+        rows=lambda s, n: s.briefings(n),
         viewers=(HQ, HEAD),
         queries="session, user, header, 100 newest briefings",
     ),
@@ -355,15 +375,15 @@ PAGES: dict[str, Case] = {
     ),
     "dashboard:overview": Case(
         path=lambda s: "/dashboard/",
-        rows=lambda s, n: s.activities(n, start=s.today, spread=0) and None,
+        rows=lambda s, n: s.activities(n, start=s.today, spread=0),
         viewers=(HQ, HEAD),
         queries="session, user, header, board (2), owed (~5), upcoming, figures (4)",
         bound=40,
     ),
     "dashboard:calendar": Case(
         path=lambda s: "/dashboard/calendar/",
-        rows=lambda s, n: (
-            s.activities(n, statuses=("approved", "on_site"), start=s.today, spread=0) and None
+        rows=lambda s, n: s.activities(
+            n, statuses=("approved", "on_site"), start=s.today, spread=0
         ),
         viewers=(HQ, HEAD),
         queries="session, user, header, 500 activities of the month, deployments",
@@ -371,15 +391,15 @@ PAGES: dict[str, Case] = {
     "dashboard:calendar (week)": Case(
         path=lambda s: "/dashboard/calendar/",
         params={"week": "today"},
-        rows=lambda s, n: (
-            s.activities(n, statuses=("approved", "on_site"), start=s.today, spread=0) and None
+        rows=lambda s, n: s.activities(
+            n, statuses=("approved", "on_site"), start=s.today, spread=0
         ),
         viewers=(HQ,),
         queries="session, user, header, 500 activities of the week, deployments",
     ),
     "dashboard:playbooks": Case(
         path=lambda s: "/dashboard/playbooks/",
-        rows=lambda s, n: s.playbooks(n) and None,
+        rows=lambda s, n: s.playbooks(n),
         viewers=(HQ, HEAD),
         queries="session, user, header, 100 playbooks, budget lines, costs",
     ),
@@ -406,7 +426,7 @@ PAGES: dict[str, Case] = {
     "analytics:index": Case(
         setup=_reported,
         path=lambda s: "/analytics/",
-        rows=lambda s, n: (s.finished(n), s.daily_reports([_a(s)], n)) and None,
+        rows=_finished_and_reported,
         viewers=(HQ, HEAD),
         shows="",
         queries="session, user, header, markets, finished (3), choices, reports, filter",
@@ -428,10 +448,7 @@ PAGES: dict[str, Case] = {
     "notifications:targets": Case(
         setup=_target,
         path=lambda s: "/inbox/targets/",
-        rows=lambda s, n: (
-            (s.objects["targets"].extend(s.targets(n)), s.deliveries(s.objects["targets"], n))
-            and None
-        ),
+        rows=_bots,
         queries="session, user, header, targets, ten newest deliveries each, markets",
     ),
 }
