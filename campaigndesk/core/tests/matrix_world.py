@@ -25,6 +25,8 @@ from django.utils import timezone
 from campaigndesk.activities import playbooks
 from campaigndesk.activities import services as activity_services
 from campaigndesk.activities.models import Activity
+from campaigndesk.attachments import services as attachment_services
+from campaigndesk.attachments.samples import sample_image
 from campaigndesk.briefings import services as briefing_services
 from campaigndesk.core.demo import _full_sections, seed_demo
 from campaigndesk.evaluation import services as evaluation_services
@@ -206,6 +208,13 @@ def _build_market(world: World, market: str) -> None:
     staff = who["sn_staff1"] if market == OWN else head
     world.summaries[market] = onsite.summary_write(
         activity_id=on_site.pk, by=staff, kind="individual", text="个人总结"
+    ).pk
+    world.attachments[market] = attachment_services.attachment_upload(
+        activity_id=on_site.pk,
+        by=head,
+        file=sample_image(label=market),
+        name="现场.jpg",
+        kind="photo",
     ).pk
     archived = world.activities[("archived", market)]
     evaluation_services.lessons_send(

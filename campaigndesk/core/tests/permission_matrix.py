@@ -55,6 +55,8 @@ class Row:
     # Responses that may show another market's data by design (playbooks are shared).
     shared: bool = False
     variant: str = ""
+    # Sent as multipart with a small JPEG as `file` (uploads).
+    multipart: bool = False
 
     @property
     def method(self) -> str:
@@ -174,6 +176,16 @@ def _token(w: World, m: str, u: str) -> dict[str, Any]:
 
 def _budget(w: World, m: str, u: str) -> dict[str, Any]:
     return {"year": _today().year, "total": "500000.00", "caps": []}
+
+
+def _person(w: World, m: str, u: str) -> dict[str, Any]:
+    return {
+        "username": "matrix_newcomer",
+        "display_name": "新同事",
+        "role": "market_staff",
+        "office": "XA" if m == "SN" else None,
+        "password": "Matrix-Pass-2026!",
+    }
 
 
 MARKET = {"market": "{market}"}
@@ -299,15 +311,15 @@ API_ROWS: list[Row] = [
     Row("GET /briefings/{briefing_id}", "briefing:published", ALL_200, NONE),
     Row("GET /briefings/{briefing_id}", "briefing:draft",   HQ_404, NONE, variant="draft"),
     Row("PATCH /briefings/{briefing_id}", "briefing:draft",
-                                                           "403 200 403 403 403 403 403 403 404 404 404", NONE, body={"intro": "改"}),
+                                                           "403 200 403 403 403 403 403 403 403 403 403", NONE, body={"intro": "改"}),
     Row("POST /briefings/{briefing_id}/publish", "briefing:draft",
-                                                           "403 200 403 403 403 403 403 403 404 404 404", NONE),
+                                                           "403 200 403 403 403 403 403 403 403 403 403", NONE),
     Row("POST /briefings/{briefing_id}/read", "briefing:published", ALL_200, NONE),
     Row("POST /briefings/{briefing_id}/read", "briefing:draft", HQ_404, NONE, variant="draft"),
     Row("GET /briefings/{briefing_id}/export.docx", "briefing:published", ALL_200, NONE),
     Row("GET /briefings/{briefing_id}/export.docx", "briefing:draft", HQ_404, NONE, variant="draft"),
     # --- playbooks: shared by every market; any market head copies one -----------------------------
-    Row("POST /playbooks", "hq",                           "403 201 403 403 403 403 403 403 404 404 404", NONE, body=_playbook),
+    Row("POST /playbooks", "hq",                           "403 201 403 403 403 403 403 403 403 403 403", NONE, body=_playbook),
     Row("GET /playbooks", "hq",                             ALL_200, NONE, shared=True),
     Row("POST /playbooks/{playbook_id}/clone", "hq",       "403 403 403 403 403 403 403 403 201 403 403",
                                                            "  .   .   .   .   .   .   .   . 201 403 403", body=_clone, shared=True),
@@ -329,7 +341,7 @@ API_ROWS: list[Row] = [
     # --- analytics: ?market is HQ's; a market's people get their own whatever they ask ------------
     Row("GET /analytics/{chart}", "hq",                     ALL_200, MARKET_200, query=MARKET,
         params={"chart": "roi-by-market"}),
-    Row("GET /analytics/{chart}", "on_site",                ALL_200, MARKET_200,
+    Row("GET /analytics/{chart}", "on_site",                ALL_200, MARKET_404,
         query={"activity": "{activity_id}"}, params={"chart": "daily-visitors"}, variant="activity"),
     # --- notifications -----------------------------------------------------------------------------
     Row("GET /notifications", "hq",                         ALL_200, NONE),
@@ -342,22 +354,33 @@ API_ROWS: list[Row] = [
     Row("GET /notification-targets/{target_id}/deliveries", "hq",
                                                            "200 200 403 403 403 403 403 403 403 403 403", NONE),
     # --- money (campaigndesk/finance) ----------------------------------------------------------------
-    Row("PUT /markets/{code}/budget", "hq",                "in  403 403 403 403 in  403 403 403 403 403",
-                                                           "  .   .   .   .   .   .   .   . 404 404 404", body=_budget, pending=True),
+    #                                                             AD  HM  PL  MK  LG  FI  SO  SF  MH  OH  MS
+    Row("PUT /markets/{code}/budget", "hq",                "200 403 403 403 403 200 403 403 403 403 403",
+                                                           "  .   .   .   .   .   .   .   . 403 403 403", body=_budget, pending=True),
     Row("GET /markets/{code}/budget", "hq",                 ALL_200, MARKET_404, query=YEAR, pending=True),
+    Row("GET /budgets", "hq",                               ALL_200, NONE, query=YEAR, pending=True),
+    # Within the proposal's stay at HQ; no soft cap is passed here, so finance hears why not.
     Row("POST /activities/{activity_id}/finance-signoff", "resubmitted",
                                                            "403 403 403 403 403 in  403 403 403 403 403", body={"reason": "同意超支"}, pending=True),
-    # --- evidence (campaigndesk/attachments) -------------------------------------------------------
+    Row("POST /activities/{activity_id}/evaluation/costs/{line_id}/verify", "evaluated",
+                                                           "403 403 403 403 403 in  403 403 403 403 403", pending=True),
+    # --- evidence (campaigndesk/attachments); the world's file is sn_head's (ha_head's) photo ------
     Row("GET /activities/{activity_id}/attachments", "on_site", ALL_200, pending=True),
     Row("POST /activities/{activity_id}/attachments", "on_site",
-                                                           "in  in  in  in  in  in  in  in  in  in  in ", pending=True),
+                                                           "403 201 403 403 403 403 201 403 201 201 201",
+        body={"kind": "photo"}, multipart=True, pending=True),
+    Row("POST /activities/{activity_id}/attachments", "on_site",
+                                                           "403 201 403 403 403 201 403 403 201 403 403",
+        body={"kind": "receipt", "cost_category": "venue"}, multipart=True, pending=True, variant="receipt"),
     Row("GET /attachments/{attachment_id}/download", "on_site", ALL_200, pending=True),
-    # --- people of a market (org) ------------------------------------------------------------------
-    Row("GET /markets/{code}/people", "hq",                 ALL_200, MARKET_404, pending=True),
-    Row("POST /markets/{code}/people", "hq",               "in  403 403 403 403 403 403 403 in  403 403",
-                                                           "  .   .   .   .   .   .   .   . 404 404 404", pending=True),
-    Row("PATCH /people/{username}", "hq",                  "in  403 403 403 403 403 403 403 in  403 403",
-                                                           "  .   .   .   .   .   .   .   . 404 404 404", pending=True),
+    Row("GET /attachments/{attachment_id}/thumbnail", "on_site", ALL_200, pending=True),
+    Row("DELETE /attachments/{attachment_id}", "on_site",  "403 204 403 403 403 403 403 403 204 403 403", pending=True),
+    # --- people of a market (org): its head, the admin and the HQ manager --------------------------
+    Row("GET /markets/{code}/people", "hq",                "200 200 403 403 403 403 403 403 200 403 403", MARKET_404, pending=True),
+    Row("POST /markets/{code}/people", "hq",               "201 201 403 403 403 403 403 403 201 403 403", MARKET_404,
+        body=_person, pending=True),
+    Row("PATCH /people/{username}", "hq",                  "200 200 403 403 403 403 403 403 200 403 403", MARKET_404,
+        body={"display_name": "改名"}, pending=True),
 ]
 # fmt: on
 

@@ -68,6 +68,12 @@ def placeholders(world: World, row: Row, role: str, scope: str) -> dict[str, Any
         values["activity_id"] = world.activity(row.on, market).pk
     if row.on.startswith("briefing:"):
         values["briefing_id"] = world.briefings[row.on.split(":", 1)[1]]
+    if "{line_id}" in row.path:
+        from campaigndesk.evaluation.models import EvaluationCost
+
+        values["line_id"] = (
+            EvaluationCost.objects.filter(evaluation__activity_id=values["activity_id"]).first().pk  # type: ignore[union-attr]
+        )
     values.update(row.params)
     return values
 
@@ -78,12 +84,17 @@ def send(world: World, row: Row, role: str, scope: str) -> Any:
     if row.query:
         url += "?" + urlencode({k: v.format(**values) for k, v in row.query.items()})
     body = row.body(world, values["market"], ROLE_USERS[role]) if callable(row.body) else row.body
+    auth = f"Bearer {world.tokens[ROLE_USERS[role]]}"
+    if row.multipart:
+        from campaigndesk.attachments.samples import sample_image
+
+        return Client().post(url, {**(body or {}), "file": sample_image()}, HTTP_AUTHORIZATION=auth)
     return Client().generic(
         row.method,
         url,
         data=json.dumps(body) if body is not None else "",
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {world.tokens[ROLE_USERS[role]]}",
+        HTTP_AUTHORIZATION=auth,
     )
 
 
