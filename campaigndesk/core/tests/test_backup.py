@@ -12,10 +12,8 @@ import tarfile
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -24,6 +22,7 @@ from django.db import connection
 from campaigndesk.activities.models import Activity
 from campaigndesk.core import backup
 from campaigndesk.core.demo import seed_demo
+from campaigndesk.core.tests.state import snapshot
 from campaigndesk.evaluation.models import Archive
 from campaigndesk.notifications.services import deliveries_paused
 
@@ -46,17 +45,6 @@ def installation(media: Path) -> Path:
     (media / "attachments" / "2026" / "签到表.pdf").write_bytes(b"%PDF-1.4 sign-in sheet")
     assert Archive.objects.count() >= 2
     return media
-
-
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table the models know (m2m tables included), ordered by primary key."""
-    rows = {}
-    tables = set(connection.introspection.table_names())
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.proxy or not model._meta.managed or model._meta.db_table not in tables:
-            continue
-        rows[model._meta.db_table] = list(model._base_manager.order_by("pk").values_list())
-    return rows
 
 
 def media_hashes(root: Path) -> dict[str, str]:
