@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from campaigndesk.attachments import views
 
 app_name = "attachments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("activities/<int:activity_id>/upload/", views.upload, name="upload"),
+    path("<int:attachment_id>/download/", views.download, name="download"),
+    path("<int:attachment_id>/thumbnail/", views.thumbnail, name="thumbnail"),
+    path("<int:attachment_id>/delete/", views.delete, name="delete"),
+]
