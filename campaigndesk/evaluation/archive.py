@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from campaigndesk.activities.models import Activity, ActivityVersion
+from campaigndesk.attachments.models import Attachment
 from campaigndesk.core.models import AuditEntry
 from campaigndesk.evaluation.models import Evaluation
 from campaigndesk.onsite.models import DailyReport, Meeting, Summary
@@ -230,6 +231,37 @@ def record_of(activity: Activity) -> dict[str, Any]:
     )
 
 
+def _attachment_files(activity: Activity) -> dict[str, bytes]:
+    """The evidence (photos, sign-in sheets, receipts…) as `attachments/<id>-<name>`, with
+    attachments.json listing what each is and the SHA-256 taken at upload."""
+    files: dict[str, bytes] = {}
+    index: list[dict[str, Any]] = []
+    for a in Attachment.objects.filter(activity=activity).select_related("uploaded_by"):
+        path = f"attachments/{a.pk}-{a.name.replace('/', '_')}"
+        with a.file.open("rb") as stored:
+            files[path] = stored.read()
+        index.append(
+            {
+                "path": path,
+                "kind": a.kind,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "daily_report_id": a.daily_report_id,
+                "meeting_id": a.meeting_id,
+                "summary_id": a.summary_id,
+                "cost_category": a.cost_category,
+                "uploaded_by": a.uploaded_by.username,
+                "created_at": _plain(a.created_at),
+            }
+        )
+    files["attachments.json"] = json.dumps(
+        sorted(index, key=lambda e: e["path"]), ensure_ascii=False, indent=2, sort_keys=True
+    ).encode()
+    return files
+
+
 def build_zip(activity: Activity) -> bytes:
     """The archive's bytes: one JSON file a part, report.html, and manifest.json listing every
     other file with its size and SHA-256."""
@@ -254,6 +286,7 @@ def build_zip(activity: Activity) -> bytes:
         files["report.html"] = render_to_string(
             "evaluation/archive_report.html", {"record": record}
         ).encode()
+    files.update(_attachment_files(activity))
     manifest = {
         "files": [
             {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
