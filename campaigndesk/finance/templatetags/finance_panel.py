@@ -12,8 +12,9 @@ from campaigndesk.finance import selectors
 
 register = template.Library()
 
-# From submission to the end: before, there is nothing to check; after approval, nothing to sign.
-SHOWN = selectors.PLANNED | selectors.COMMITTED | selectors.ACTUAL
+# While the proposal is with HQ: before, there is nothing to check; once decided, the check is
+# done (the sign-off stays in the history) and the page spends no query on it.
+SHOWN = selectors.UNDER_REVIEW
 
 
 @register.inclusion_tag("finance/partials/_activity_budget_body.html", takes_context=True)
