@@ -46,6 +46,7 @@ def notify(
     language."""
     ids = sorted({user.pk for user in recipients if user.is_active})
 
+    @transaction.atomic  # the inbox rows and their deliveries, all or none
     def write() -> None:
         Notification.objects.bulk_create(
             Notification(
@@ -57,7 +58,9 @@ def notify(
             kind=kind, subject=subject, activity_id=activity_id, url=url, recipient_ids=ids
         )
 
-    transaction.on_commit(write)
+    # robust: the change is committed by now; a failure here is logged, never turned into an
+    # error for a change that was made (the caller would retry it and hear 409).
+    transaction.on_commit(write, robust=True)
 
 
 _paused = threading.local()

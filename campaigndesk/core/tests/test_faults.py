@@ -7,15 +7,20 @@ after rows were written."""
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
 from django.db.models import Model
 from django.db.models.query import QuerySet
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from campaigndesk.activities import services as activities
 from campaigndesk.activities.models import Activity, BudgetLine
@@ -26,6 +31,9 @@ from campaigndesk.core.tests.state import snapshot
 from campaigndesk.evaluation import services as evaluation
 from campaigndesk.evaluation.models import EvaluationCost
 from campaigndesk.evaluation.tests.builders import ALL_TOPICS, at, people, walk
+from campaigndesk.notifications import services as notifications
+from campaigndesk.notifications.models import Delivery, Notification
+from campaigndesk.notifications.tests.test_webhooks import WebhookServer
 from campaigndesk.onsite import services as onsite
 from campaigndesk.preparation import services as preparation
 from campaigndesk.preparation.models import TeamMember
@@ -461,3 +469,91 @@ def test_a_failure_midway_leaves_no_partial_rows(
     monkeypatch.undo()
     call()  # the same change goes through once nothing fails
     assert snapshot() != before
+
+
+# --- a group bot that hangs or errors never holds up a transition ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hanging_or_failing_bot_never_holds_up_the_decision(api, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WEBHOOK_TIMEOUT = 1.0
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    activity = walk(title="宝鸡挂起的机器人", until="resubmitted")
+    with WebhookServer() as hanging, WebhookServer() as failing:
+        hanging.hang = True
+        failing.status = 500
+        failing.answer = {"errcode": -1, "errmsg": "system busy"}
+        targets = {
+            name: notifications.target_create(
+                by=people()["hq_manager"],
+                kind="wecom",
+                url=server.url(),
+                secret="",
+                market=None,
+                notification_kinds=["decision"],
+            )
+            for name, server in (("hanging", hanging), ("failing", failing))
+        }
+
+        started = time.monotonic()
+        response = api("hq_manager").post(
+            f"/activities/{activity.pk}/decision", {"decision": "approve"}
+        )
+        took = time.monotonic() - started
+
+        assert response.status_code == 200, response.content
+        # The decision waited for no bot: it is committed, the messages only queued.
+        assert took < settings.WEBHOOK_TIMEOUT
+        assert Activity.objects.get(pk=activity.pk).status == "approved"
+        assert hanging.received == [] and failing.received == []
+        deliveries = {
+            name: Delivery.objects.get(target=target, notification_kind="decision")
+            for name, target in targets.items()
+        }
+        assert {d.status for d in deliveries.values()} == {"queued"}
+
+        # The worker sends them afterwards: the hanging bot costs WEBHOOK_TIMEOUT, both retry.
+        started = time.monotonic()
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+        assert time.monotonic() - started < 10 * settings.WEBHOOK_TIMEOUT
+        for delivery in deliveries.values():
+            delivery.refresh_from_db()
+        assert len(hanging.received) == 1 and len(failing.received) == 1
+        assert (deliveries["hanging"].status, deliveries["hanging"].attempts) == ("retrying", 1)
+        assert (deliveries["failing"].status, deliveries["failing"].response_code) == (
+            "retrying",
+            500,
+        )
+
+        # The retries come due; the last attempt fails for good.
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+        for delivery in deliveries.values():
+            delivery.refresh_from_db()
+        assert {(d.status, d.attempts) for d in deliveries.values()} == {("failed", 2)}
+    assert Activity.objects.get(pk=activity.pk).status == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_notification_queue_after_commit_does_not_fail_the_committed_decision(
+    api, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The inbox rows and deliveries are written after the decision commits; if that write
+    fails (a locked or full database), the decision stands, so the caller must hear 200 — a 500
+    would send them to retry a change that is already made. The failed write leaves no half."""
+    activity = walk(title="咸阳队列失败", until="resubmitted")
+    manager = api("hq_manager")
+    notifications_before = Notification.objects.count()
+    deliveries_before = Delivery.objects.count()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(notifications, "deliveries_queue", broken)
+
+    response = manager.post(f"/activities/{activity.pk}/decision", {"decision": "approve"})
+
+    assert response.status_code == 200, response.content
+    assert Activity.objects.get(pk=activity.pk).status == "approved"
+    assert Notification.objects.count() == notifications_before
+    assert Delivery.objects.count() == deliveries_before
