@@ -116,6 +116,6 @@ def people_of_market(*, market_id: int) -> QuerySet[Profile]:
     )
     return (
         Profile.objects.filter(market_id=market_id)
-        .select_related("user", "office")
+        .select_related("user", "office", "market")
         .order_by(F("office__code").asc(nulls_first=True), rank, "display_name", "user__username")
     )

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, authenticate
+from django.contrib.auth import SESSION_KEY, authenticate, user_logged_in
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -46,6 +46,9 @@ def token_issue(
         raise TooManyAttempts(lockout_message())
     if user is None or not user.is_active:
         raise NotAuthenticated(_("Wrong username or password."))
+    if request is not None:
+        # A login like the page's: django-axes resets the failure count, last_login is set.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
     with transaction.atomic():
         token, raw = ApiToken.issue(user=user, days=settings.API_TOKEN_DAYS)
         audit_record(actor=user, action="token_issue", obj=token)

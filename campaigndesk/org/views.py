@@ -28,7 +28,7 @@ from campaigndesk.core.http import PageRequest
 from campaigndesk.core.middleware import API_PREFIX
 from campaigndesk.org import policies, selectors, services
 from campaigndesk.org.models import Market, Office, Profile
-from campaigndesk.org.roles import Role
+from campaigndesk.org.roles import MARKET_ROLES, Role
 
 PERSON_FIELDS = ("username", "display_name", "role", "office", "password")
 
@@ -69,7 +69,7 @@ def _market_for(request: PageRequest) -> Market:
     """The market whose people the page shows: a market head's own; HQ picks one (?market=)."""
     user = request.user
     code = request.GET.get("market") or request.POST.get("market") or ""
-    if policies.role_of(user) == Role.MARKET_HEAD:
+    if policies.role_of(user) in MARKET_ROLES:
         market = user.profile.market
         assert market is not None
         code = market.code
