@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
 
 from campaigndesk.activities.api import router as activities_router
 from campaigndesk.analytics.api import router as analytics_router
 from campaigndesk.attachments.api import router as attachments_router
 from campaigndesk.briefings.api import router as briefings_router
-from campaigndesk.core.api_errors import install_error_handlers
+from campaigndesk.core.api_errors import DocumentedErrorsAPI, install_error_handlers
 from campaigndesk.dashboard.api import router as dashboard_router
 from campaigndesk.evaluation.api import router as evaluation_router
 from campaigndesk.exports.api import router as exports_router
@@ -22,7 +21,8 @@ from campaigndesk.preparation.api import router as preparation_router
 from campaigndesk.reviews.api import router as reviews_router
 from campaigndesk.search.api import router as search_router
 
-api = NinjaAPI(
+# Every operation's error responses are added to the OpenAPI document (core.api_errors).
+api = DocumentedErrorsAPI(
     title="CampaignDesk API",
     version="1",
     description=(

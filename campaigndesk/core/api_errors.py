@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from campaigndesk.core.errors import (
     BadRequest,
@@ -85,6 +86,83 @@ def _reason(error: dict[str, Any]) -> str:
     if kind in {"literal_error", "enum"}:
         return _("Not one of the allowed values.")
     return _("Invalid value.")
+
+
+# The error responses an operation may give, each with the contract's error body and the codes
+# it carries. Added to every operation of the OpenAPI document (see `document_errors`) unless
+# the operation declares that status itself.
+ERROR_RESPONSES: dict[int, str] = {
+    400: "Bad request (`bad_request`): unparseable JSON, a body that is not an object, or "
+    "fields of the wrong type (`details.fields`).",
+    401: "Not authenticated (`not_authenticated`): no bearer token, or a bad, expired or "
+    "revoked one.",
+    403: "Forbidden (`forbidden`): the caller's role may not do this.",
+    404: "Not found (`not_found`): no such object, or one the caller may not see.",
+    409: "Conflict: `invalid_transition` (`details.status`), `stale_revision`, "
+    "`schedule_conflict` (`details.conflicts`) or `duplicate`.",
+    422: "Unprocessable (`validation_error` with `details.fields`, `lead_time_violation`, "
+    "`unanswered_opinions`, `incomplete`, `budget_exceeded`): a field is missing or out of "
+    "range, or a rule of the process refuses the request.",
+}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+ERROR_SCHEMA = "ErrorOut"
+
+
+def possible_errors(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    """The error statuses the API's machinery can answer an operation with, derived from its
+    shape: any input can be malformed (400) or out of range (422); a token can be missing
+    (401); a path names an object that may not exist or be hidden (404); a write may be refused
+    to the role (403), name a missing object in its body (404) or not fit the state (409)."""
+    has_input = bool(operation.get("parameters")) or "requestBody" in operation
+    authenticated = bool(operation.get("security"))
+    write = method in WRITE_METHODS
+    statuses: set[int] = set()
+    if has_input:
+        statuses |= {400, 422}
+    if authenticated:
+        statuses.add(401)
+        if write:
+            statuses.add(403)
+    if "{" in path or (authenticated and write):
+        statuses.add(404)
+    if authenticated and write and has_input:
+        statuses.add(409)
+    return statuses
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds to every operation of an OpenAPI document the error responses it may give, with the
+    contract's error body; what an operation declares itself is kept."""
+    from campaigndesk.org.schemas import ErrorOut
+
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if ERROR_SCHEMA not in components:
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components[ERROR_SCHEMA] = error_schema
+    body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}}}
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status in sorted(possible_errors(path, method, operation)):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERROR_RESPONSES[status], "content": body}
+            operation["responses"] = dict(sorted(responses.items(), key=lambda kv: str(kv[0])))
+    return schema
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document lists every operation's error responses, also of
+    the endpoints added later, without each router repeating them."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, exc: DomainError) -> HttpResponse:
