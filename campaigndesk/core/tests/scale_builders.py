@@ -19,15 +19,18 @@ from django.utils import timezone
 from campaigndesk.activities.models import (
     Activity,
     ActivityVersion,
+    BudgetCategory,
     BudgetLine,
     Playbook,
     ProposalTemplate,
 )
 from campaigndesk.activities.workflow import Status
+from campaigndesk.attachments.models import Attachment
 from campaigndesk.briefings.models import Briefing, BriefingMarket, BriefingRead, BriefingStatus
 from campaigndesk.core.models import AuditEntry
 from campaigndesk.evaluation.models import Evaluation, EvaluationCost, Lesson, LessonAck
 from campaigndesk.exports.models import ExportJob
+from campaigndesk.finance.models import BudgetCap, MarketBudget
 from campaigndesk.notifications.models import Delivery, Notification, NotificationTarget
 from campaigndesk.onsite.models import DailyReport, Meeting, Summary, Task
 from campaigndesk.org.models import Department, Market, Office, Profile
@@ -230,13 +233,51 @@ class Scale:
             for u in members
         )
 
+    def teams(self, activities: list[Activity], members: list[User]) -> None:
+        """A published support team for each of `activities`, the next of `members` in each
+        (cycling), from the day before the start to the day after the end."""
+        teams = SupportTeam.objects.bulk_create(
+            SupportTeam(
+                activity=a,
+                name=f"{MARK} 协销组",
+                lead=members[i % len(members)],
+                published_at=timezone.now(),
+                published_by=self.people["hq_manager"],
+            )
+            for i, a in enumerate(activities)
+        )
+        TeamMember.objects.bulk_create(
+            TeamMember(
+                team=team,
+                user=members[i % len(members)],
+                role="support",
+                duty=f"{MARK} 驻外",
+                depart_at=_aware(a.start_date - timedelta(days=1)),
+                return_at=_aware(a.end_date + timedelta(days=1)),
+            )
+            for i, (team, a) in enumerate(zip(teams, activities, strict=True))
+        )
+
     def assignments(self, username: str, n: int) -> None:
         """`n` published teams of approved activities, each with `username` in it, one after
         the other so the windows do not overlap."""
         last = TeamMember.objects.filter(user=self.people[username]).count()
         start = self.today + timedelta(days=10 + 4 * last)
-        for activity in self.activities(n, statuses=("approved",), start=start, spread=4):
-            self.team(activity, [self.people[username]])
+        made = self.activities(n, statuses=("approved",), start=start, spread=4)
+        self.teams(made, [self.people[username]])
+        Material.objects.bulk_create(
+            Material(
+                activity=a,
+                name=f"{MARK} 物料",
+                quantity=Decimal("1"),
+                unit="箱",
+                owner_department=self.departments["logistics"],
+                due_date=a.start_date,
+                status="received" if i % 2 else "requested",
+                created_by=self.people["hq_manager"],
+            )
+            for i, a in enumerate(made)
+        )
 
     # --- stage 3 ------------------------------------------------------------------------------
 
@@ -315,8 +356,12 @@ class Scale:
             taken[activity.pk] += 1
         DailyReport.objects.bulk_create(rows)
 
-    def users(self, n: int, *, market: str = "SN", role: str = "market_staff") -> list[User]:
-        """`n` more people of `market` (password unusable: they only appear in lists)."""
+    def users(
+        self, n: int, *, market: str = "SN", role: str = "market_staff", office: str = ""
+    ) -> list[User]:
+        """`n` more people of `market` (password unusable: they only appear in lists), in its
+        office `office` if given."""
+        where = Office.objects.get(market__code=market, code=office) if office else None
         User_ = get_user_model()
         start = next(_serial)
         made = User_.objects.bulk_create(
@@ -328,6 +373,7 @@ class Scale:
                 display_name=f"{MARK} 员工 {i}",
                 role=role,
                 market=self.markets[market] if market else None,
+                office=where,
             )
             for i, u in enumerate(made)
         )
@@ -377,6 +423,19 @@ class Scale:
         self.evaluations(made)
         return made
 
+    def lessons(self, activities: list[Activity], *, sent: datetime | None = None) -> None:
+        """Lessons sent to the markets of `activities` (at `sent`), none acknowledged."""
+        Lesson.objects.bulk_create(
+            Lesson(
+                activity=a,
+                text=f"{MARK} 教训",
+                items=[MARK],
+                sent_by=self.people["hq_manager"],
+                created_at=sent or timezone.now(),
+            )
+            for a in activities
+        )
+
     def lesson_acks(self, lesson: Lesson, people: list[User]) -> None:
         LessonAck.objects.bulk_create(LessonAck(lesson=lesson, user=u) for u in people)
 
@@ -418,6 +477,47 @@ class Scale:
 
     def briefing_reads(self, briefing: Briefing, people: list[User]) -> None:
         BriefingRead.objects.bulk_create(BriefingRead(briefing=briefing, user=u) for u in people)
+
+    # --- money and evidence ------------------------------------------------------------------
+
+    def attachments(self, activity: Activity, n: int) -> None:
+        """`n` files of `activity`: photos of its daily reports, receipts, others."""
+        reports = list(DailyReport.objects.filter(activity=activity))
+        kinds = ("photo", "receipt", "other", "sign_in")
+        Attachment.objects.bulk_create(
+            Attachment(
+                activity=activity,
+                kind=kinds[i % len(kinds)],
+                daily_report=reports[i % len(reports)] if reports and i % 4 == 0 else None,
+                cost_category="venue" if kinds[i % len(kinds)] == "receipt" else "",
+                name=f"{MARK}-{i}.pdf",
+                file=f"attachments/{MARK}-{i}.pdf",
+                size=1024,
+                sha256="0" * 64,
+                content_type="application/pdf",
+                uploaded_by=self.people["sn_head"],
+            )
+            for i in range(n)
+        )
+
+    def budget(self, market: str, year: int) -> None:
+        """HQ's budget of `market` for `year`, with a cap on every budget category."""
+        budget = MarketBudget.objects.create(
+            market=self.markets[market],
+            year=year,
+            total=Decimal("100000000.00"),
+            updated_by=self.people["finance_reviewer"],
+        )
+        BudgetCap.objects.bulk_create(
+            BudgetCap(budget=budget, category=c, soft=Decimal("1000000.00"), hard=None)
+            for c in BudgetCategory.values
+        )
+
+    def spending(self, n: int, *, markets: tuple[str, ...] = MARKETS) -> None:
+        """`n` activities of this year at every status, the evaluated ones with their costs."""
+        start = date(self.today.year, 1, 2)
+        made = self.activities(n, markets=markets, start=start, spread=0)
+        self.evaluations([a for a in made if a.status in ("evaluated", "archived")])
 
     # --- notifications, exports, search, organisation -----------------------------------------
 
