@@ -141,9 +141,7 @@ def test_the_panel_says_blocked_and_uncapped(login, demo: None) -> None:  # type
     activity = walk(
         title="无预算", start=date(YEAR, 5, 1), until="resubmitted", budget={"venue": "35000.00"}
     )
-    assert (
-        by_id(detail(login("hq_manager"), activity), "finance-panel")["data-state"] == "uncapped"
-    )
+    assert by_id(detail(login("hq_manager"), activity), "finance-panel")["data-state"] == "uncapped"
     set_budget(caps=CAPS, total="1000000.00")
     page = detail(login("sn_head"), activity)
     assert by_id(page, "finance-panel")["data-state"] == "blocked"
