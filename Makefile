@@ -39,6 +39,13 @@ test: install
 	mkdir -p var
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The API fuzz test of `make test` (schemathesis over /api/v1/openapi.json as every role), longer:
+# FUZZ_EXAMPLES generated calls per operation instead of 12.
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	mkdir -p var
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest campaigndesk/core/tests/test_fuzz_api.py -p no:warnings $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -13,6 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from campaigndesk.core.api_errors import document_errors, possible_errors
 from campaigndesk.core.tests import fuzzing
 
 schema = fuzzing.load_schema()
@@ -59,3 +60,58 @@ def test_api_answers_within_its_schema(case: Any, data: Any, world: fuzzing.Worl
         response = case.call(headers=headers)
     assert not world.crashes, f"{role}: {world.crashes[0]!r}"
     case.validate_response(response, checks=fuzzing.CHECKS, headers=headers)
+
+
+def test_the_served_document_is_valid_openapi_3_1() -> None:
+    assert schema.raw_schema["openapi"].startswith("3.1")
+    schema.validate()  # raises on any violation of the OpenAPI 3.1 meta-schema
+
+
+def test_every_operation_documents_its_error_responses_with_the_error_body() -> None:
+    operations = [
+        (path, method, operation)
+        for path, item in schema.raw_schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) > 80
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        expected = {str(s) for s in possible_errors(path, method, operation)}
+        assert expected <= set(responses), f"{method.upper()} {path}: {sorted(responses)}"
+        if operation.get("security"):
+            assert "401" in responses, f"{method.upper()} {path}"
+        if "{" in path:
+            assert "404" in responses, f"{method.upper()} {path}"
+        for status, response in responses.items():
+            if status.startswith("4"):
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/ErrorOut", f"{method.upper()} {path} {status}"
+
+
+def test_what_a_router_declares_is_kept_and_only_possible_errors_are_added() -> None:
+    declared = {"description": "Wrong password", "content": {}}
+    document = {
+        "paths": {
+            "/token": {"post": {"requestBody": {}, "responses": {200: {}, 401: declared}}},
+            "/health": {"get": {"responses": {200: {}}}},
+            "/things/{thing_id}": {
+                "get": {"parameters": [{}], "security": [{"BearerToken": []}], "responses": {}},
+                "delete": {"parameters": [{}], "security": [{"BearerToken": []}], "responses": {}},
+            },
+        }
+    }
+    document_errors(document)
+    paths = document["paths"]
+    assert paths["/token"]["post"]["responses"][401] is declared
+    assert set(paths["/token"]["post"]["responses"]) == {200, 400, 401, 422}
+    assert set(paths["/health"]["get"]["responses"]) == {200}
+    assert set(paths["/things/{thing_id}"]["get"]["responses"]) == {400, 401, 404, 422}
+    assert set(paths["/things/{thing_id}"]["delete"]["responses"]) == {400, 401, 403, 404, 409, 422}
+    assert "ErrorOut" in document["components"]["schemas"]
+    assert "ErrorBody" in document["components"]["schemas"]
+
+
+def test_the_docs_page_still_renders(client: Any) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
