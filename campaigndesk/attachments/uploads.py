@@ -42,23 +42,35 @@ class SizeLimit(FileUploadHandler):
         return None
 
 
-def read_upload(request: HttpRequest) -> tuple[UploadedFile | None, dict[str, str]]:
-    """The uploaded `file` and the other form fields; `ValidationFailed` on the file field when
-    it is too large."""
+def guard_upload(request: HttpRequest) -> SizeLimit | None:
+    """Refuses a body announced larger than the limit and puts the size guard in front of the
+    upload handlers; call it before anything reads the body (CSRF's check does)."""
     limit = max_bytes()
     try:
         announced = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         announced = 0
     if announced > limit + ENVELOPE:
-        raise ValidationFailed({"file": too_large_message()})
+        raise ValidationFailed({"file": too_large_message()}, too_large_message())
+    if hasattr(request, "_files"):
+        return None  # already read: the service's size check still applies
     guard = SizeLimit(request, limit)
     request.upload_handlers.insert(0, guard)
+    return guard
+
+
+def read_upload(
+    request: HttpRequest, guard: SizeLimit | None = None
+) -> tuple[UploadedFile | None, dict[str, str]]:
+    """The uploaded `file` and the other form fields; `ValidationFailed` on the file field when
+    it is too large."""
+    if guard is None:
+        guard = guard_upload(request)
     try:
         files = request.FILES
         fields = {key: request.POST.get(key, "") for key in request.POST}
     except MultiPartParserError as error:
         raise ValidationFailed({"file": str(error)}) from error
-    if guard.exceeded:
-        raise ValidationFailed({"file": too_large_message()})
+    if guard is not None and guard.exceeded:
+        raise ValidationFailed({"file": too_large_message()}, too_large_message())
     return files.get("file"), fields

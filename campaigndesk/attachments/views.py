@@ -18,7 +18,7 @@ from campaigndesk.attachments import selectors, services
 from campaigndesk.attachments.models import Attachment
 from campaigndesk.attachments.responses import download_response, thumbnail_response
 from campaigndesk.attachments.templatetags.attachments import slot_context
-from campaigndesk.attachments.uploads import read_upload
+from campaigndesk.attachments.uploads import SizeLimit, guard_upload, read_upload
 from campaigndesk.core.errors import DomainError, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
 
@@ -81,16 +81,24 @@ def _render_slot(
 @require_POST
 def upload(request: PageRequest, activity_id: int) -> HttpResponse:
     # The size guard must be in place before anything reads the body, CSRF's check included.
-    return _upload(request, activity_id)
+    try:
+        guard = guard_upload(request)
+    except ValidationFailed as error:
+        activity = _get_activity(request, activity_id)
+        if request.htmx:
+            return _render_slot(request, activity, {}, error.fields)
+        messages.error(request, error.fields["file"])
+        return redirect("activities:detail", activity_id=activity.pk)
+    return _upload(request, activity_id, guard)
 
 
 @csrf_protect
-def _upload(request: PageRequest, activity_id: int) -> HttpResponse:
+def _upload(request: PageRequest, activity_id: int, guard: SizeLimit | None) -> HttpResponse:
     activity = _get_activity(request, activity_id)
     errors: dict[str, str] = {}
     fields: dict[str, str] = {}
     try:
-        file, fields = read_upload(request)
+        file, fields = read_upload(request, guard)
         services.attachment_upload(
             activity_id=activity.pk,
             by=request.user,

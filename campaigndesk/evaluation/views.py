@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -123,6 +124,7 @@ def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Actual costs saved."))
             return redirect("activities:detail", activity_id=activity.pk)
+    evaluation = selectors.evaluation_of(activity=activity)
     return render(
         request,
         "evaluation/costs_form.html",
@@ -131,8 +133,28 @@ def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
             "rows": rows or [{"category": "", "amount": "", "errors": {}}],
             "errors": errors,
             "categories": BudgetCategory.choices,
+            "lines": list(evaluation.costs.select_related("verified_by__profile"))
+            if evaluation is not None
+            else [],
+            "may_verify": services.may_verify_costs(request.user)
+            and activity.status in (Status.WRAPPED_UP, Status.EVALUATED),
+            "receipt_above": settings.RECEIPT_REQUIRED_ABOVE,
         },
     )
+
+
+@login_required
+@require_POST
+def cost_verify(request: PageRequest, activity_id: int, line_id: int) -> HttpResponse:
+    """Finance marks a cost line checked against its receipts."""
+    try:
+        services.evaluation_cost_verify(activity_id=activity_id, line_id=line_id, by=request.user)
+    except DomainError as error:
+        _raise_http(error)
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Cost line verified."))
+    return redirect("evaluation:costs", activity_id=activity_id)
 
 
 @login_required

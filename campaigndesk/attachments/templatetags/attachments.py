@@ -63,7 +63,7 @@ def slot_context(
         "request": request,
         "activity": activity,
         "items": items,
-        "slot_id": "att-" + "-".join(str(i) for i in ids if i not in (None, "")),
+        "slot_id": "files-" + "-".join(str(i) for i in ids if i not in (None, "")),
         "kind": kind,
         "kinds": [(value, label) for value, label in AttachmentKind.choices if value != "receipt"],
         "daily_report_id": daily_report_id or "",

@@ -292,6 +292,7 @@ def test_the_archived_activity_page_does_not_grow_with_the_markets_history(
     # meetings + attendees; report totals; reference pack: previous + its budget lines + costs,
     # same period last year, summaries; evaluation + costs; lesson; comparison: finished
     # activities + budget lines + costs (one query each, however many); archive; its playbook;
-    # header: unread count, delegation; history: actors, profiles, audit rows.
-    with django_assert_num_queries(45):
+    # header: unread count, delegation; history: actors, profiles, audit rows; the activity's
+    # attachments (one query for every list of files and receipts on the page).
+    with django_assert_num_queries(46):
         page(client, activity)

@@ -349,12 +349,13 @@ def test_the_activity_page_does_not_query_more_with_more_reports(  # type: ignor
     #       meetings with their chairs, attendees, the attendees' profiles; the totals
     # 29-30 the reference pack: previous activity, same period last year
     # 31-33 unread notifications, delegations (menu), the history
-    with django_assert_num_queries(33):
+    # 34    the activity's attachments (one query for every list of files on the page)
+    with django_assert_num_queries(34):
         assert head.get(url).status_code == 200
     for n in (1, 2, 3):
         record(user, activity, "briefing", attendees=["sn_xa_head", "expert_zhang"])
         report(user, activity, n, visitors=10 + n, competitors="竞品动态")
     summary(user, activity, by="sn_xa_head")
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         page = head.get(url)
     assert len(by_testid(page, "meeting")) == 4
