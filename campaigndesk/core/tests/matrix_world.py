@@ -17,9 +17,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
 from campaigndesk.activities import playbooks
@@ -94,6 +95,7 @@ class World:
     briefings: dict[str, int] = field(default_factory=dict)
     playbooks: dict[str, int] = field(default_factory=dict)
     attachments: dict[str, int] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
     target: int = 0
 
     def activity(self, state: str, market: str) -> Activity:
@@ -270,8 +272,12 @@ def build_world() -> World:
         ).pk
     # An archived activity that is no playbook yet, for HQ to mark one.
     world.activities[("archived_free", OWN)] = walk(
-        head="sn_head", title=f"SN archived_free {SN_WORD}", start=timezone.localdate()
-        - timedelta(days=80), days=2, until="archived", member="support_qian"
+        head="sn_head",
+        title=f"SN archived_free {SN_WORD}",
+        start=timezone.localdate() - timedelta(days=80),
+        days=2,
+        until="archived",
+        member="support_qian",
     )
     # A second finance reviewer: someone finance_reviewer may delegate to.
     colleague = User.objects.create(username="finance_reviewer2")
@@ -293,6 +299,10 @@ def build_world() -> World:
     ).pk
     _jobs(world)
     _notifications(world)
+    for username in ROLE_USERS.values():
+        client = Client()
+        client.force_login(people[username])
+        world.sessions[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
 
 

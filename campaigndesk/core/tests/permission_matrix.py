@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the rows are a table: one line per operation, one column per role)
 """Who is let in: every API operation by role × scope, with the status each must answer.
 
 Read a row as a line of a table. The columns are the roles of `matrix_world.ROLE_USERS`:
@@ -29,7 +30,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from campaigndesk.core.tests.matrix_world import HA_WORD, ROLES, World
+from campaigndesk.core.tests.matrix_world import (
+    HA_WORD,
+    OTHER,
+    OWN,
+    ROLE_USERS,
+    ROLES,
+    STATES,
+    World,
+)
 
 Body = Callable[[World, str, str], Any] | dict[str, Any] | None
 
@@ -383,6 +392,168 @@ API_ROWS: list[Row] = [
         body={"display_name": "改名"}, pending=True),
 ]
 # fmt: on
+
+
+# --- pages ----------------------------------------------------------------------------------------
+# A page row names a URL pattern (`app:name`); GET unless the view takes only POST. `ok` means
+# let in: 200, or a redirect that is not to the login page (a POST done, or refused by the
+# state with a message on the activity page). Form pages are asked with GET (who sees the form).
+
+#           AD  HM  PL  MK  LG  FI  SO  SF  MH  OH  MS
+ALL_OK = " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok"
+HQ_OK = " ok  ok  ok  ok  ok  ok  ok  ok 404 404 404"
+MARKET_OK = "  .   .   .   .   .   .   .   .  ok  ok  ok"
+
+
+def only(*roles: str, refused: str = "403") -> str:
+    """`ok` for `roles`, `refused` for everyone else."""
+    return " ".join("ok" if r in roles else refused for r in ROLES)
+
+
+# fmt: off
+PAGE_ROWS: list[Row] = [
+    Row("GET login", "hq",                                  ALL_OK, NONE),
+    # Logging out ends at the login page.
+    Row("POST logout", "hq",                               "302 302 302 302 302 302 302 302 302 302 302", NONE),
+    Row("GET home", "hq",                                   ALL_OK, NONE),
+    # --- activities ------------------------------------------------------------------------------
+    Row("GET activities:list", "hq",                        ALL_OK, MARKET_OK, query=MARKET),
+    Row("GET activities:create", "hq",                      only("market_head"), NONE),
+    # Blank form rows (budget line, opinion item, staffing row) hold no data: any visitor.
+    Row("GET activities:budget_line", "hq",                 ALL_OK, NONE),
+    Row("GET activities:detail", "draft",                   ALL_OK),
+    Row("GET activities:edit", "draft",                     only("market_head")),
+    Row("POST activities:cancel", "draft",                  only("hq_manager", "market_head"), body={"reason": "不办了"}),
+    Row("POST activities:submit", "draft",                  only("market_head")),
+    Row("POST activities:lead_time_exception", "draft",     only("hq_manager"), body={"reason": "补录"}),
+    Row("POST activities:decide", "resubmitted",            only("hq_manager"), body={"decision": "approve"}),
+    Row("GET activities:versions", "resubmitted",           ALL_OK),
+    # --- reviews ---------------------------------------------------------------------------------
+    Row("GET reviews:mine", "hq",                           ALL_OK, NONE),
+    Row("GET reviews:delegation", "hq",                     only("planning", "marketing", "logistics", "finance"), NONE),
+    Row("POST reviews:open", "submitted",                   only("hq_manager"),
+        body={"meeting_at": "2030-01-01T10:00", "departments": ["planning"]}),
+    Row("POST reviews:return", "in_review",                 only("hq_manager"), body={"summary": "汇总"}),
+    Row("GET reviews:opinion", "in_review",                 only("planning", "marketing", "logistics", "finance")),
+    Row("GET reviews:opinion_item", "in_review",            ALL_OK),
+    Row("GET reviews:resubmit", "revision_requested",       only("market_head")),
+    Row("GET reviews:staffing_row", "revision_requested",   ALL_OK),
+    # --- preparation -----------------------------------------------------------------------------
+    Row("GET preparation:assignments", "hq",                ALL_OK, NONE),
+    Row("GET preparation:overdue", "hq",                    ALL_OK, NONE),
+    Row("GET preparation:team", "approved",                 only("hq_manager")),
+    Row("GET preparation:member_row", "approved",           only("hq_manager")),
+    Row("POST preparation:team_check", "approved",          only("hq_manager")),
+    Row("POST preparation:publish", "approved",             only("hq_manager")),
+    Row("POST preparation:material_add", "approved",        only("hq_manager", "logistics"), body=_material),
+    Row("POST preparation:material_update", "approved",     only("hq_manager", "logistics"), body={"status": "preparing"}),
+    Row("POST preparation:start_onsite", "approved",        only("hq_manager", "market_head"), body={"acknowledge": "1"}),
+    # --- on site ---------------------------------------------------------------------------------
+    Row("GET onsite:tasks", "hq",                           ALL_OK, NONE),
+    Row("GET onsite:competitors", "hq",                     ALL_OK, MARKET_OK, query=MARKET),
+    Row("GET onsite:meeting", "on_site",                    only("hq_manager", "market_head")),
+    Row("GET onsite:schedule_row", "on_site",               only("hq_manager", "market_head")),
+    Row("GET onsite:task_row", "on_site",                   only("hq_manager", "market_head")),
+    Row("GET onsite:reports", "on_site",                    ALL_OK),
+    Row("GET onsite:report_new", "on_site",                 only("support_on", "market_head", "office_head")),
+    Row("GET onsite:report_edit", "on_site",                only("support_on", "market_head", "office_head")),
+    Row("GET onsite:summary", "on_site",                    only("support_on", "market_head", "office_head", "market_staff"),
+        params={"kind": "individual"}),
+    Row("POST onsite:wrap_up", "on_site",                   only("market_head")),
+    # --- HQ review -------------------------------------------------------------------------------
+    Row("GET evaluation:evaluate", "wrapped_up",            only("hq_manager")),
+    Row("GET evaluation:costs", "wrapped_up",               only("hq_manager", "finance")),
+    Row("POST evaluation:archive", "evaluated",             only("hq_manager")),
+    Row("GET evaluation:download", "archived",              ALL_OK),
+    # The lessons page reads for everyone who sees the activity; its form is the manager's.
+    Row("GET evaluation:lessons", "evaluated",              ALL_OK),
+    Row("POST evaluation:ack", "archived",                  only("market_head", "office_head", "market_staff")),
+    # --- briefings -------------------------------------------------------------------------------
+    Row("GET briefings:list", "hq",                         ALL_OK, NONE),
+    Row("GET briefings:detail", "briefing:published",       ALL_OK, NONE),
+    Row("GET briefings:detail", "briefing:draft",           HQ_OK, NONE, variant="draft"),
+    Row("POST briefings:publish", "briefing:draft",         only("hq_manager"), NONE),
+    Row("GET briefings:export", "briefing:published",       ALL_OK, NONE),
+    Row("GET briefings:export", "briefing:draft",           HQ_OK, NONE, variant="draft"),
+    # --- overview, calendar, playbooks, search ---------------------------------------------------
+    Row("GET dashboard:overview", "hq",                     ALL_OK, NONE),
+    Row("GET dashboard:calendar", "hq",                     ALL_OK, NONE),
+    Row("GET dashboard:playbooks", "hq",                    ALL_OK, NONE, shared=True),
+    Row("GET dashboard:playbook", "hq",                     ALL_OK, ALL_OK, shared=True),
+    Row("POST dashboard:mark_playbook", "archived_free",    only("hq_manager"), NONE),
+    Row("GET search:results", "hq",                         ALL_OK, NONE, query={"q": HA_WORD}),
+    # --- exports and analytics -------------------------------------------------------------------
+    Row("GET exports:jobs", "hq",                           ALL_OK, NONE),
+    Row("GET exports:job", "hq",                            only("market_head", refused="404"),
+                                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("GET exports:download", "hq",                       only("market_head", refused="404"),
+                                                           "404 404 404 404 404 404 404 404 404 404 404"),
+    Row("GET exports:proposal", "draft",                    ALL_OK),
+    Row("GET exports:daily_reports", "on_site",             ALL_OK),
+    Row("GET exports:evaluation", "evaluated",              ALL_OK),
+    Row("GET analytics:index", "hq",                        ALL_OK, MARKET_OK, query=MARKET),
+    Row("GET analytics:xlsx", "hq",                         ALL_OK, MARKET_OK, query=MARKET, params={"chart": "roi-by-market"}),
+    # --- inbox -----------------------------------------------------------------------------------
+    Row("GET notifications:inbox", "hq",                    ALL_OK, NONE),
+    # Someone else's notification: back to one's own inbox, nothing marked (the API says 404).
+    Row("POST notifications:open", "hq",                    ALL_OK, "302 302 302 302 302 302 302 302 302 302 302"),
+    Row("POST notifications:read_all", "hq",                ALL_OK, NONE),
+    Row("GET notifications:badge", "hq",                    ALL_OK, NONE),
+    Row("GET notifications:settings", "hq",                 ALL_OK, NONE),
+    Row("GET notifications:targets", "hq",                  only("admin", "hq_manager"), NONE),
+    # --- money, evidence, people (built by others) ------------------------------------------------
+    Row("GET finance:overview", "hq",                       ALL_OK, NONE, pending=True),
+    Row("GET finance:market", "hq",                         ALL_OK, MARKET_404, pending=True),
+    Row("GET finance:edit", "hq",                           only("admin", "finance"), NONE, pending=True),
+    Row("POST evaluation:verify_cost", "evaluated",         only("finance"), pending=True),
+    Row("POST finance:signoff", "resubmitted",              only("finance"), body={"reason": "同意"}, pending=True),
+    Row("POST attachments:upload", "on_site",               only("hq_manager", "support_on", "market_head", "office_head", "market_staff"),
+        body={"kind": "photo"}, multipart=True, pending=True),
+    Row("GET attachments:download", "on_site",              ALL_OK, pending=True),
+    Row("GET attachments:thumbnail", "on_site",             ALL_OK, pending=True),
+    Row("POST attachments:delete", "on_site",               only("hq_manager", "market_head"), pending=True),
+    Row("GET org:people", "hq",                             only("admin", "hq_manager", "market_head"), NONE, pending=True),
+    Row("GET org:person_edit", "hq",                        only("admin", "hq_manager", "market_head"), MARKET_404, pending=True),
+    Row("POST org:person_active", "hq",                     only("admin", "hq_manager", "market_head"), MARKET_404,
+        body={"active": "false"}, pending=True),
+    Row("GET org:password_change", "hq",                    ALL_OK, NONE, pending=True),
+]
+# fmt: on
+
+
+def placeholders(world: World, row: Row, role: str, scope: str) -> dict[str, Any]:
+    """The values of the row's path and query placeholders for this cell."""
+    market = OWN if scope == "own" else OTHER
+    caller = ROLE_USERS[role]
+    values: dict[str, Any] = {
+        "market": market,
+        "code": market,
+        "year": "2026",
+        "version": 2,
+        "material_id": world.materials[market],
+        "report_id": world.reports[market],
+        "summary_id": world.summaries[market],
+        "playbook_id": world.playbooks[market],
+        "job_id": world.jobs[market],
+        "target_id": world.target,
+        "attachment_id": world.attachments.get(market, 0),
+        "username": "sn_staff2" if scope == "own" else "ha_head",
+        "notification_id": world.notifications[caller]
+        if scope == "own"
+        else world.notifications["ha_head" if caller == "sn_head" else "sn_head"],
+    }
+    if row.on in STATES or row.on == "archived_free":
+        values["activity_id"] = world.activity(row.on, market).pk
+    if row.on.startswith("briefing:"):
+        values["briefing_id"] = world.briefings[row.on.split(":", 1)[1]]
+    if row.on == "evaluated":  # its first cost line, for verification
+        from campaigndesk.evaluation.models import EvaluationCost
+
+        values["line_id"] = (
+            EvaluationCost.objects.filter(evaluation__activity_id=values["activity_id"]).first().pk  # type: ignore[union-attr]
+        )
+    values.update(row.params)
+    return values
 
 
 def cells(rows: list[Row]) -> list[tuple[Row, str, str]]:

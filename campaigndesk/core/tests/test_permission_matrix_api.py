@@ -19,10 +19,9 @@ from campaigndesk.core.tests.matrix_world import (
     OTHER,
     OWN,
     ROLE_USERS,
-    STATES,
     World,
 )
-from campaigndesk.core.tests.permission_matrix import API_ROWS, Row, cell_id, cells
+from campaigndesk.core.tests.permission_matrix import API_ROWS, Row, cell_id, cells, placeholders
 
 pytestmark = pytest.mark.django_db
 
@@ -41,41 +40,6 @@ def operations() -> frozenset[tuple[str, str]]:
         for path, methods in schema["paths"].items()
         for method in methods
     )
-
-
-def placeholders(world: World, row: Row, role: str, scope: str) -> dict[str, Any]:
-    """The values of the row's path and query placeholders for this cell."""
-    market = OWN if scope == "own" else OTHER
-    caller = ROLE_USERS[role]
-    values: dict[str, Any] = {
-        "market": market,
-        "code": market,
-        "year": "2026",
-        "version": 2,
-        "material_id": world.materials[market],
-        "report_id": world.reports[market],
-        "summary_id": world.summaries[market],
-        "playbook_id": world.playbooks[market],
-        "job_id": world.jobs[market],
-        "target_id": world.target,
-        "attachment_id": world.attachments.get(market, 0),
-        "username": "sn_staff2" if scope == "own" else "ha_head",
-        "notification_id": world.notifications[caller]
-        if scope == "own"
-        else world.notifications["ha_head" if caller == "sn_head" else "sn_head"],
-    }
-    if row.on in STATES or row.on == "archived_free":
-        values["activity_id"] = world.activity(row.on, market).pk
-    if row.on.startswith("briefing:"):
-        values["briefing_id"] = world.briefings[row.on.split(":", 1)[1]]
-    if "{line_id}" in row.path:
-        from campaigndesk.evaluation.models import EvaluationCost
-
-        values["line_id"] = (
-            EvaluationCost.objects.filter(evaluation__activity_id=values["activity_id"]).first().pk  # type: ignore[union-attr]
-        )
-    values.update(row.params)
-    return values
 
 
 def send(world: World, row: Row, role: str, scope: str) -> Any:
@@ -126,7 +90,10 @@ def test_api_cell(world: World, cell: tuple[Row, str, str]) -> None:
     if (row.method, row.path) not in operations():
         assert row.pending, f"{row.op} is in the matrix but not in the API"
         pytest.skip(f"{row.op} is not built yet")
-    if "{attachment_id}" in row.path and (OWN if scope == "own" else OTHER) not in world.attachments:
+    if (
+        "{attachment_id}" in row.path
+        and (OWN if scope == "own" else OTHER) not in world.attachments
+    ):
         pytest.skip("no attachment in the world")
     response = send(world, row, role, scope)
     assert_cell(response, row, role, scope)
@@ -152,5 +119,7 @@ def test_every_api_operation_has_its_row() -> None:
     covered = {(row.method, row.path) for row in API_ROWS}
     missing = sorted(" ".join(op) for op in operations() - covered)
     assert not missing, f"add these operations to permission_matrix.API_ROWS: {missing}"
-    stale = sorted(r.op for r in API_ROWS if not r.pending and (r.method, r.path) not in operations())
+    stale = sorted(
+        r.op for r in API_ROWS if not r.pending and (r.method, r.path) not in operations()
+    )
     assert not stale, f"rows for operations the API does not have: {stale}"
