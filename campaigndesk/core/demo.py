@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -838,6 +839,7 @@ def _seed_history() -> None:
                 weaknesses="准备时间偏紧。",
                 text="个人职责已完成。",
             )
+        _seed_evidence(activity, by=by, finance=people["finance_reviewer"], costs=data["costs"])
         onsite.activity_wrap_up(activity_id=activity.pk, by=by)
         evaluation_services.evaluation_costs_set(
             activity_id=activity.pk,
@@ -862,6 +864,45 @@ def _seed_history() -> None:
         )
         if archived:
             evaluation_services.activity_archive(activity_id=activity.pk, by=manager)
+
+
+def _seed_evidence(activity: Activity, *, by: Any, finance: Any, costs: dict[str, str]) -> None:
+    """Photos on the first daily report, a sign-in sheet on the training, and finance's
+    receipts for the cost lines that need one (small generated pictures)."""
+    from campaigndesk.attachments.samples import sample_image
+    from campaigndesk.attachments.services import attachment_upload
+    from campaigndesk.onsite.models import DailyReport, Meeting
+
+    report = DailyReport.objects.filter(activity=activity).order_by("date").first()
+    for index, colour in enumerate([(70, 130, 180), (200, 120, 60)]):
+        attachment_upload(
+            activity_id=activity.pk,
+            by=by,
+            file=sample_image(label=f"photo {index + 1}", colour=colour, size=(480, 360)),
+            name=f"现场照片{index + 1}.jpg",
+            kind="photo",
+            daily_report_id=report.pk if report else None,
+        )
+    training = Meeting.objects.filter(activity=activity, kind="training").first()
+    attachment_upload(
+        activity_id=activity.pk,
+        by=by,
+        file=sample_image(label="sign-in", colour=(240, 240, 240), size=(360, 480), fmt="PNG"),
+        name="培训签到表.png",
+        kind="sign_in",
+        meeting_id=training.pk if training else None,
+    )
+    threshold = Decimal(str(settings.RECEIPT_REQUIRED_ABOVE))
+    for category, amount in costs.items():
+        if Decimal(amount) > threshold:
+            attachment_upload(
+                activity_id=activity.pk,
+                by=finance,
+                file=sample_image(label=category, colour=(250, 250, 235)),
+                name=f"{category}-发票.jpg",
+                kind="receipt",
+                cost_category=category,
+            )
 
 
 OPINIONS = {
