@@ -64,3 +64,31 @@ vendor:
 
 clean:
 	rm -rf var $(VENV)
+
+# Issue 11's benchmark: generates (or reuses, per scale) ten years of data on SQLite and on a
+# throwaway PostgreSQL, then measures the API under gunicorn (2 sync workers) against its floor.
+# BENCH_ARGS e.g. "--db sqlite --scale 0.1"; "--db postgres --layout prod" for run-prod's layout.
+BENCH_ARGS ?=
+bench: install
+	command -v wrk >/dev/null || apt-get install -y -q wrk || echo "no wrk: Python clients instead"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Production layout against one PostgreSQL (DATABASE_URL, CAMPAIGNDESK_SECRET_KEY, ALLOWED_HOSTS
+# from the environment): migrate and collectstatic, then APP_PROCS gunicorn processes of WORKERS
+# sync workers on ports PORT, PORT+1, …, TASK_WORKERS db_worker processes and one reminder loop.
+# Any number of such hosts may share the database (tasks are rows; a task runs once).
+APP_PROCS ?= 2
+WORKERS ?= 2
+TASK_WORKERS ?= 1
+PORT ?= 8000
+run-prod: install
+	test -n "$$DATABASE_URL" || { echo "run-prod: set DATABASE_URL=postgres://…" >&2; exit 1; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 $(TASK_WORKERS)); do $(BIN)/python manage.py db_worker --interval 1 & done; \
+	$(BIN)/python manage.py send_reminders --every 300 & \
+	for i in $$(seq 0 $$(($(APP_PROCS) - 1))); do \
+	  $(BIN)/gunicorn campaigndesk.wsgi --workers $(WORKERS) --bind 0.0.0.0:$$(($(PORT) + i)) & \
+	done; \
+	wait

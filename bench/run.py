@@ -98,6 +98,7 @@ def django_env(database_url: str) -> dict[str, str]:
         CAMPAIGNDESK_SECRET_KEY=SECRET,
         ALLOWED_HOSTS=f"{HOST},localhost",
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",  # plain http on the loopback
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
@@ -278,6 +279,8 @@ def _quiet() -> contextlib.suppress:
 
 WRK_LUA = """
 local headers_file = os.getenv("BENCH_HEADERS")
+-- gunicorn's sync workers close every connection: say so, or wrk waits on the closed socket.
+wrk.headers["Connection"] = "close"
 for line in io.lines(headers_file) do
   local k, v = line:match("^([^:]+): (.*)$")
   if k then wrk.headers[k] = v end
@@ -500,7 +503,15 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     ids = {"activity_id": prepared["activity_id"]}
     token_headers = {"Authorization": f"Bearer {prepared['hq_token']}"}
     session_headers = {"Cookie": f"sessionid={prepared['session']}"}
-    load = load_wrk if shutil.which("wrk") and not args.python_client else load_python
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
+
+    def load(
+        ports: list[int], path: str, headers: dict[str, str], clients: int, seconds: float
+    ) -> Result:
+        # wrk's single connection stalls on every reconnect: one client is one Python thread.
+        driver = load_wrk if use_wrk and clients > 1 else load_python
+        return driver(ports, path, headers, clients, seconds)
+
     count, workers = (args.servers, args.workers) if args.layout == "prod" else (1, 2)
     rows: list[Result] = []
     worker_proc = None
@@ -572,7 +583,7 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
         "workers_per_server": workers,
         "scale": {"markets": args.markets, "years": args.years, "scale": args.scale},
         "rows": prepared["counts"],
-        "client": "wrk" if load is load_wrk else "python",
+        "client": "wrk (×20), python (×1)" if use_wrk else "python",
         "seconds_per_scenario": args.seconds,
         "results": [asdict(r) for r in rows],
         "briefing_compile": {
