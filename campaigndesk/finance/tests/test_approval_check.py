@@ -189,7 +189,7 @@ def test_the_check_locks_the_market_budget_row(
 def test_the_check_reports_every_figure_for_the_page(demo: None) -> None:
     set_budget(
         total="50000.00",
-        caps=VENUE_CAPS + [{"category": "promotion", "soft": "1000.00", "hard": None}],
+        caps=[*VENUE_CAPS, {"category": "promotion", "soft": "1000.00", "hard": None}],
     )
     activity = proposal({"venue": "25000.00", "promotion": "1000.00"})
     check = selectors.budget_check(activity=activity)
