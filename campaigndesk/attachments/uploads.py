@@ -55,7 +55,7 @@ def guard_upload(request: HttpRequest) -> SizeLimit | None:
     if hasattr(request, "_files"):
         return None  # already read: the service's size check still applies
     guard = SizeLimit(request, limit)
-    request.upload_handlers.insert(0, guard)
+    request.upload_handlers = [guard, *request.upload_handlers]
     return guard
 
 

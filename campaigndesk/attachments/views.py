@@ -138,7 +138,9 @@ def delete(request: PageRequest, attachment_id: int) -> HttpResponse:
         _raise_http(error)
         errors["form"] = str(error.message)
     if request.htmx:
-        return _render_slot(request, activity, dict(request.POST.items()), errors)
+        return _render_slot(
+            request, activity, {k: request.POST.get(k, "") for k in request.POST}, errors
+        )
     if errors:
         messages.error(request, errors["form"])
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -33,7 +34,9 @@ def login(user, username: str) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def post_photo(client: Client, activity: Activity, data: bytes, name: str = "现场.jpg") -> object:
+def post_photo(
+    client: Client, activity: Activity, data: bytes, name: str = "现场.jpg"
+) -> Any:
     upload = sample_image() if data == b"" else io.BytesIO(data)
     upload.name = name
     return client.post(
