@@ -168,7 +168,6 @@ API: dict[str, Case] = {
         setup=_focus("draft"),
         path=lambda s: f"/activities/{_a(s).pk}/history",
         rows=lambda s, n: s.audit_entries(_a(s), n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity + budget lines + sections, entries with actors",
     ),
     "GET /activities/{activity_id}/versions": Case(
@@ -182,7 +181,6 @@ API: dict[str, Case] = {
         setup=_focus("in_review"),
         path=lambda s: f"/activities/{_a(s).pk}/opinions",
         rows=lambda s, n: s.review_rounds([_a(s)], n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), rounds, departments, opinions, their items",
     ),
     "GET /activities/{activity_id}/reviews": Case(
@@ -203,7 +201,6 @@ API: dict[str, Case] = {
         setup=_focus("approved"),
         path=lambda s: f"/activities/{_a(s).pk}/materials",
         rows=lambda s, n: s.materials(_a(s), n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), materials with departments",
     ),
     "GET /me/assignments": Case(
@@ -222,21 +219,18 @@ API: dict[str, Case] = {
         setup=_focus("on_site"),
         path=lambda s: f"/activities/{_a(s).pk}/meetings",
         rows=lambda s, n: s.meetings(_a(s), n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), meetings, attendees, tasks with office/assignee",
     ),
     "GET /activities/{activity_id}/daily-reports": Case(
         setup=_focus("on_site"),
         path=lambda s: f"/activities/{_a(s).pk}/daily-reports",
         rows=lambda s, n: s.daily_reports([_a(s)], n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), totals, reports with reporters",
     ),
     "GET /activities/{activity_id}/summaries": Case(
         setup=_focus("on_site"),
         path=lambda s: f"/activities/{_a(s).pk}/summaries",
         rows=lambda s, n: s.summaries(_a(s), _people(s, n)),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), summaries with authors, team, attendees",
     ),
     "GET /competitors": Case(
@@ -250,7 +244,6 @@ API: dict[str, Case] = {
         setup=_lesson,
         path=lambda s: f"/activities/{_a(s).pk}/lessons",
         rows=lambda s, n: s.lesson_acks(s.objects["lesson"], _people(s, n)),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), lesson, acknowledgements, the market's people",
     ),
     "GET /briefings": Case(
@@ -294,7 +287,6 @@ API: dict[str, Case] = {
     "GET /notifications": Case(
         path=lambda s: "/notifications",
         rows=_inboxes,
-        viewers=(HQ, HEAD),
         queries="token+user, count, the page, unread count",
     ),
     "GET /notification-targets": Case(
@@ -313,7 +305,6 @@ API: dict[str, Case] = {
         setup=_reports_to_attach,
         path=lambda s: f"/activities/{_a(s).pk}/attachments",
         rows=lambda s, n: s.attachments(_a(s), n),
-        viewers=(HQ, HEAD),
         queries="token+user, activity (3), files with uploaders",
     ),
     "GET /markets/{code}/budget": Case(
@@ -381,11 +372,58 @@ PAGES: dict[str, Case] = {
         bound=80,
         operation="activities:detail",
     ),
+    "activities:detail (materials)": Case(
+        setup=_focus("on_site", days=10),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.materials(_a(s), n),
+        queries="the detail page's pinned panels; materials with departments",
+        bound=80,
+        operation="activities:detail",
+    ),
+    "activities:detail (meetings)": Case(
+        setup=_focus("on_site", days=10),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.meetings(_a(s), n),
+        queries="the detail page's pinned panels; meetings, attendees, tasks",
+        bound=80,
+        operation="activities:detail",
+    ),
+    "activities:detail (daily reports)": Case(
+        setup=_focus("on_site"),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.daily_reports([_a(s)], n),
+        queries="the detail page's pinned panels; reports, totals",
+        bound=80,
+        operation="activities:detail",
+    ),
+    "activities:detail (summaries)": Case(
+        setup=_focus("on_site", days=10),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.summaries(_a(s), _people(s, n)),
+        queries="the detail page's pinned panels; summaries with authors, who owes one",
+        bound=80,
+        operation="activities:detail",
+    ),
+    "activities:detail (team)": Case(
+        setup=_focus("approved", days=10),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.team(_a(s), _people(s, n)),
+        queries="the detail page's pinned panels; the team with its members",
+        bound=80,
+        operation="activities:detail",
+    ),
+    "activities:detail (review rounds)": Case(
+        setup=_focus("in_review", days=10),
+        path=lambda s: f"/activities/{_a(s).pk}/",
+        rows=lambda s, n: s.review_rounds([_a(s)], n),
+        queries="the detail page's pinned panels; rounds, departments, opinions, items",
+        bound=80,
+        operation="activities:detail",
+    ),
     "activities:detail (history)": Case(
         setup=_focus("draft"),
         path=lambda s: f"/activities/{_a(s).pk}/",
         rows=lambda s, n: s.audit_entries(_a(s), n),
-        viewers=(HQ, HEAD),
         queries="the detail page's pinned panels; the history with actors",
         bound=80,
         operation="activities:detail",
@@ -463,7 +501,6 @@ PAGES: dict[str, Case] = {
         setup=_focus("on_site"),
         path=lambda s: f"/onsite/activities/{_a(s).pk}/reports/",
         rows=lambda s, n: s.daily_reports([_a(s)], n),
-        viewers=(HQ, HEAD),
         queries="session, user, header, activity (3), reports with reporters, totals",
     ),
     "exports:daily_reports": Case(
