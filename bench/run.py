@@ -383,6 +383,18 @@ def load_python(
     )
 
 
+def settle(ports: list[int], timeout: float = 120) -> None:
+    """Waits until the workers have drained what the previous load left queued (wrk stops
+    sending, but the requests already accepted still run): three quick health checks in a row."""
+    deadline = time.monotonic() + timeout
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        for port in ports:
+            t0 = time.perf_counter()
+            check_status(port, "/api/v1/health", {})
+            quick = quick + 1 if time.perf_counter() - t0 < 0.05 else 0
+
+
 def check_status(port: int, path: str, headers: dict[str, str]) -> int:
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     conn.request("GET", path, headers=headers)
@@ -543,6 +555,7 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
                 for _name, template, auth, _t in SCENARIOS:
                     headers = token_headers if auth == "token" else session_headers
                     load(ports, template.format(**ids), headers, 4, 1)
+                settle(ports)
                 floor = load(ports, "/api/v1/health", token_headers, clients, args.seconds)
                 floor.scenario = "floor (GET /health)"
                 floors[clients] = floor
@@ -550,6 +563,7 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
                 log(f"{db} floor ×{clients}: p95 {floor.p95_ms:.1f} ms, {floor.rps:.0f}/s")
                 for name, template, auth, target in SCENARIOS:
                     headers = token_headers if auth == "token" else session_headers
+                    settle(ports)
                     r = load(ports, template.format(**ids), headers, clients, args.seconds)
                     r.scenario = name
                     r.ratio = r.p95_ms / max(floor.p95_ms, 0.001)
