@@ -188,7 +188,7 @@ def briefing_publish(*, briefing_id: int, by: User) -> Briefing:
 
 @transaction.atomic
 def briefing_read(*, briefing_id: int, by: User) -> BriefingRead:
-    """Records that the user read the published briefing (once)."""
+    """Records that the user read the published briefing (once), with an audit row."""
     briefing = briefings_for(user=by).filter(pk=briefing_id).first()
     if briefing is None:
         raise NotFound(_("No such briefing."))
@@ -197,6 +197,8 @@ def briefing_read(*, briefing_id: int, by: User) -> BriefingRead:
         return existing
     try:
         with transaction.atomic():
-            return BriefingRead.objects.create(briefing=briefing, user=by)
+            read = BriefingRead.objects.create(briefing=briefing, user=by)
     except IntegrityError:
         return BriefingRead.objects.get(briefing=briefing, user=by)
+    audit_record(actor=by, action="briefing_read", obj=briefing)
+    return read

@@ -140,7 +140,8 @@ def notify_activity(
 
 @transaction.atomic
 def notification_mark_read(*, notification_id: int, by: User) -> Notification:
-    """Marks one of the user's own notifications read; someone else's is 404."""
+    """Marks one of the user's own notifications read (audited the first time); someone
+    else's is 404."""
     notification = (
         Notification.objects.select_for_update().filter(pk=notification_id, recipient=by).first()
     )
@@ -149,14 +150,19 @@ def notification_mark_read(*, notification_id: int, by: User) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        audit_record(actor=by, action="notification_read", obj=notification)
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, by: User) -> int:
-    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
+    """Marks every unread notification of the user read; one audit row when any was."""
+    count = Notification.objects.filter(recipient=by, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if count:
+        audit_record(actor=by, action="notifications_read_all", note=str(count))
+    return count
 
 
 def may_configure_targets(user: User) -> bool:

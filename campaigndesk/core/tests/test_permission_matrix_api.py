@@ -13,12 +13,14 @@ import pytest
 from django.test import Client
 
 from campaigndesk.core.tests.matrix_world import (
+    DRAFT_BRIEFING_WORD,
     HA_WORD,
     MARKER,
     MARKET_ROLES,
     OTHER,
     OWN,
     ROLE_USERS,
+    SN_WORD,
     World,
 )
 from campaigndesk.core.tests.permission_matrix import API_ROWS, Row, cell_id, cells, placeholders
@@ -123,3 +125,61 @@ def test_every_api_operation_has_its_row() -> None:
         r.op for r in API_ROWS if not r.pending and (r.method, r.path) not in operations()
     )
     assert not stale, f"rows for operations the API does not have: {stale}"
+
+
+# --- what the lists hold: the matrix checks who gets in, these what they then read ---------------
+
+
+def get(world: World, username: str, path: str, **query: str) -> Any:
+    response = Client().get(
+        "/api/v1" + path, query, HTTP_AUTHORIZATION=f"Bearer {world.tokens[username]}"
+    )
+    assert response.status_code == 200, response.content[:300]
+    return response.json()
+
+
+SN_PEOPLE = ("sn_head", "sn_xa_head", "sn_staff1")
+
+
+def test_search_finds_another_markets_words_for_hq_only(world: World) -> None:
+    assert get(world, "hq_manager", "/search", q=HA_WORD)["count"] > 0
+    assert get(world, "planning_reviewer", "/search", q=HA_WORD)["count"] > 0
+    for username in SN_PEOPLE:
+        assert get(world, username, "/search", q=HA_WORD)["count"] == 0, username
+        assert get(world, username, "/search", q=SN_WORD)["count"] > 0, username
+
+
+def test_search_finds_a_draft_briefing_for_hq_only(world: World) -> None:
+    assert get(world, "hq_manager", "/search", q=DRAFT_BRIEFING_WORD)["count"] == 1
+    for username in SN_PEOPLE:
+        assert get(world, username, "/search", q=DRAFT_BRIEFING_WORD)["count"] == 0, username
+
+
+def test_another_markets_activities_asked_by_filter_are_not_listed(world: World) -> None:
+    assert get(world, "hq_manager", "/activities", market="HA")["count"] > 0
+    for username in SN_PEOPLE:
+        assert get(world, username, "/activities", market="HA") == {
+            "items": [],
+            "count": 0,
+            "page": 1,
+            "page_size": 20,
+        }
+        assert get(world, username, "/activities", market="SN")["count"] > 0
+        assert get(world, username, "/competitors", market="HA") == []
+
+
+def test_market_people_see_their_market_only(world: World) -> None:
+    assert {m["code"] for m in get(world, "hq_manager", "/markets")} == {"SN", "HA", "SC"}
+    for username in SN_PEOPLE:
+        assert [m["code"] for m in get(world, username, "/markets")] == ["SN"]
+        table = get(world, username, "/analytics/roi-by-market", market="HA")
+        assert "河南" not in json.dumps(table, ensure_ascii=False), table
+        assert get(world, username, "/reviews/mine") == []
+
+
+def test_inbox_and_exports_are_their_owners(world: World) -> None:
+    for username in ("hq_manager", "sn_head", "sn_staff1"):
+        inbox = get(world, username, "/notifications")
+        assert [n["id"] for n in inbox["items"]] == [world.notifications[username]]
+    assert [j["id"] for j in get(world, "sn_head", "/exports")] == [world.jobs["SN"]]
+    assert get(world, "hq_manager", "/exports") == []
