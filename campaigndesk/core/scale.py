@@ -503,7 +503,7 @@ def _organisation(rng: random.Random, count: int) -> list[MarketPeople]:
                 Office(market=market, code=f"O{j + 1}", name=f"{province}{CITIES[j]}办事处")
                 for j in range(3)
             )
-            specs = [("head", "market_head", None)]
+            specs: list[tuple[str, str, Office | None]] = [("head", "market_head", None)]
             specs += [(f"o{j + 1}_head", "office_head", offices[j]) for j in range(3)]
             specs += [(f"staff{j + 1}", "market_staff", offices[j % 3]) for j in range(10)]
             users = User.objects.bulk_create(
@@ -1018,7 +1018,11 @@ def _onsite(
     meeting_id = writer.next_id(Meeting)
     report_id = writer.next_id(DailyReport)
     summary_id = writer.next_id(Summary)
-    meetings, attendees, reports, summaries, search = [], [], [], [], []
+    meetings: list[Any] = []
+    attendees: list[Any] = []
+    reports: list[Any] = []
+    summaries: list[Any] = []
+    search: list[Any] = []
     kinds = ("briefing", "training", "mobilization", "wrap_up")
     topics = ["execution", "roles", "consumer_psychology", "service", "risk_control"]
     for act in acts:
