@@ -8,13 +8,14 @@ from typing import Any
 from django import template
 
 from campaigndesk.activities.models import Activity
+from campaigndesk.activities.workflow import Status
 from campaigndesk.finance import selectors
 
 register = template.Library()
 
-# While the proposal is with HQ: before, there is nothing to check; once decided, the check is
-# done (the sign-off stays in the history) and the page spends no query on it.
-SHOWN = selectors.UNDER_REVIEW
+# From the draft (the market head sees a cap warning before submitting) until HQ decides; once
+# decided, the check is done (the sign-off stays in the history) and the page spends no query.
+SHOWN = selectors.UNDER_REVIEW | {Status.DRAFT}
 
 
 @register.inclusion_tag("finance/partials/_activity_budget_body.html", takes_context=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from campaigndesk.finance.tests.conftest import YEAR, set_budget
 
 pytestmark = pytest.mark.django_db
 
-BODY = {
+BODY: dict[str, Any] = {
     "year": YEAR,
     "total": "100000.00",
     "caps": [

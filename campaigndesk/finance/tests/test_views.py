@@ -202,3 +202,12 @@ def test_the_panel_costs_the_activity_page_a_constant_number_of_queries(  # type
         client.get(url)
     finance = [q for q in before.captured_queries if "finance_" in q["sql"]]
     assert len(finance) == 3  # budget, caps, sign-offs
+
+
+def test_the_market_head_sees_the_cap_warning_on_the_draft(login, demo: None) -> None:  # type: ignore[no-untyped-def]
+    set_budget(caps=CAPS, total="1000000.00")
+    draft = walk(title="草稿", start=date(YEAR, 5, 1), until="draft", budget={"venue": "31000.00"})
+    page = detail(login("sn_head"), draft)
+    assert by_id(page, "finance-panel")["data-state"] == "blocked"
+    assert "¥1,000.00" in by_id(page, "finance-hard").text()
+    assert absent(page, "finance-signoff-form")
