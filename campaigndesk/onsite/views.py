@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -136,12 +137,14 @@ def onsite_context(request: PageRequest, activity: Activity) -> dict[str, Any]:
 
 
 def _people_for(activity: Activity) -> list[User]:
-    """Who may attend: the market's people and the support team."""
+    """Who may attend: the market's people and the support team, with the profiles the form
+    names them by (one query; a union could not carry the profiles)."""
     team = TeamMember.objects.filter(team__activity=activity).values("user_id")
     return list(
-        User.objects.filter(is_active=True)
-        .filter(profile__market_id=activity.market_id)
-        .union(User.objects.filter(is_active=True, pk__in=team))
+        User.objects.filter(
+            Q(profile__market_id=activity.market_id) | Q(pk__in=team), is_active=True
+        )
+        .select_related("profile")
         .order_by("username")
     )
 
