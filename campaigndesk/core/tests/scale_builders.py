@@ -192,6 +192,40 @@ class Scale:
             for o in given
         )
 
+    def opinion_items(self, activity: Activity, n: int) -> None:
+        """`n` more items of the planning department's opinion in the activity's first round,
+        every other one a required change."""
+        review_round, created = ReviewRound.objects.get_or_create(
+            activity=activity,
+            number=1,
+            defaults={
+                "version": 1,
+                "meeting_at": timezone.now() - timedelta(days=2),
+                "opened_by": self.people["hq_manager"],
+                "returned_by": self.people["hq_manager"],
+                "returned_at": timezone.now(),
+                "summary": f"{MARK} 汇总",
+            },
+        )
+        if created:
+            review_round.departments.add(self.departments["planning"])
+        opinion, _ = Opinion.objects.get_or_create(
+            round=review_round,
+            department=self.departments["planning"],
+            defaults={"given_by": self.people["planning_reviewer"]},
+        )
+        sections = ["general"] + [s.key for s in self.template.sections.all()]
+        OpinionItem.objects.bulk_create(
+            OpinionItem(
+                opinion=opinion,
+                position=i,
+                section=sections[i % len(sections)],
+                comment=f"{MARK} 意见 {i}",
+                required_change=i % 2 == 0,
+            )
+            for i in range(n)
+        )
+
     # --- stage 2 ------------------------------------------------------------------------------
 
     def materials(self, activity: Activity, n: int, *, overdue: bool = True) -> None:
@@ -357,7 +391,13 @@ class Scale:
         DailyReport.objects.bulk_create(rows)
 
     def users(
-        self, n: int, *, market: str = "SN", role: str = "market_staff", office: str = ""
+        self,
+        n: int,
+        *,
+        market: str = "SN",
+        role: str = "market_staff",
+        office: str = "",
+        department: str = "",
     ) -> list[User]:
         """`n` more people of `market` (password unusable: they only appear in lists), in its
         office `office` if given."""
@@ -374,6 +414,7 @@ class Scale:
                 role=role,
                 market=self.markets[market] if market else None,
                 office=where,
+                department=self.departments[department] if department else None,
             )
             for i, u in enumerate(made)
         )
@@ -409,6 +450,20 @@ class Scale:
         )
         EvaluationCost.objects.bulk_create(
             EvaluationCost(evaluation=e, category="venue", amount=Decimal("1200.00")) for e in made
+        )
+
+    def costs(self, activity: Activity, n: int) -> None:
+        """`n` more actual cost lines of the activity's evaluation (started if need be)."""
+        evaluation, _ = Evaluation.objects.get_or_create(activity=activity)
+        categories = BudgetCategory.values
+        EvaluationCost.objects.bulk_create(
+            EvaluationCost(
+                evaluation=evaluation,
+                position=i,
+                category=categories[i % len(categories)],
+                amount=Decimal("100.00"),
+            )
+            for i in range(n)
         )
 
     def finished(self, n: int, *, markets: tuple[str, ...] = MARKETS) -> list[Activity]:
