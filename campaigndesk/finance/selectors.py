@@ -466,3 +466,59 @@ def finance_acting_for(user: User) -> tuple[bool, User | None]:
 
 def may_set_budget(user: User) -> bool:
     return policies.role_of(user) == Role.ADMIN or is_finance_reviewer(user)
+
+
+@dataclass
+class Waiting:
+    """A proposal with HQ over a soft cap and no sign-off of its current budget."""
+
+    activity: Activity
+    breaches: list[CapBreach]
+    stale: bool  # finance signed an earlier budget
+
+
+def signoffs_waiting(*, user: User) -> list[Waiting]:
+    """What finance has to look at: every proposal with HQ (that the user sees) whose budget
+    passes a soft cap without a sign-off of that budget. Five queries, however many proposals:
+    activities with their markets, their budget lines, the budgets, their caps, sign-offs."""
+    activities = list(
+        Activity.objects.filter(policies.activity_scope(user), status__in=UNDER_REVIEW)
+        .select_related("market")
+        .order_by("start_date", "id")
+    )
+    if not activities:
+        return []
+    lines: dict[int, list[BudgetLine]] = {}
+    for line in BudgetLine.objects.filter(activity__in=activities):
+        lines.setdefault(line.activity_id, []).append(line)
+    years = {a.start_date.year for a in activities}
+    budgets = {
+        (b.market_id, b.year): b
+        for b in MarketBudget.objects.filter(
+            market_id__in={a.market_id for a in activities}, year__in=years
+        )
+    }
+    caps: dict[int, list[BudgetCap]] = {}
+    for cap in BudgetCap.objects.filter(budget__in=budgets.values(), soft__isnull=False):
+        caps.setdefault(cap.budget_id, []).append(cap)
+    signed: dict[int, set[str]] = {}
+    for activity_id, fingerprint in FinanceSignoff.objects.filter(
+        activity__in=activities
+    ).values_list("activity_id", "fingerprint"):
+        signed.setdefault(activity_id, set()).add(fingerprint)
+    waiting = []
+    for activity in activities:
+        budget = budgets.get((activity.market_id, activity.start_date.year))
+        if budget is None:
+            continue
+        amounts = amounts_by_category(lines.get(activity.pk, []))
+        breaches = []
+        for cap in caps.get(budget.pk, []):
+            amount = amounts.get(cap.category, ZERO)
+            over_hard = cap.hard is not None and amount > cap.hard  # blocked: no sign-off helps
+            if cap.soft is not None and amount > cap.soft and not over_hard:
+                breaches.append(CapBreach("soft_cap", cap.category, cap.soft, amount))
+        if not breaches or budget_fingerprint(amounts) in signed.get(activity.pk, set()):
+            continue
+        waiting.append(Waiting(activity, breaches, stale=activity.pk in signed))
+    return waiting

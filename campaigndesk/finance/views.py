@@ -60,7 +60,10 @@ def overview(request: PageRequest) -> HttpResponse:
         "rollups": rollups,
         "may_set": selectors.may_set_budget(request.user),
     }
-    template = "finance/partials/_overview_table.html" if request.htmx else "finance/overview.html"
+    if request.htmx:
+        return render(request, "finance/partials/_overview_table.html", context)
+    context["waiting"] = selectors.signoffs_waiting(user=request.user)
+    template = "finance/overview.html"
     return render(request, template, context)
 
 

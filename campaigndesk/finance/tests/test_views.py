@@ -165,20 +165,59 @@ def test_the_budget_pages_do_not_query_more_with_more_activities(  # type: ignor
     set_budget(caps=CAPS, total="1000000.00")
     client = login("hq_manager")
     walk(title="一", start=date(YEAR, 3, 1), until="approved")
+    walk(title="零", start=date(YEAR, 3, 5), until="resubmitted")
     # session, user + profile; market; budget; caps; budget lines; costs; unread count,
     # delegation (menu).
     with django_assert_num_queries(9):
         soup(client.get(market_url()))
-    # session, user; markets; budgets; caps; budget lines; costs; unread count, delegation.
-    with django_assert_num_queries(9):
+    # session, user; markets; budgets; caps; budget lines; costs; waiting for sign-off:
+    # proposals with HQ, their lines, budgets, soft caps, sign-offs; unread count, delegation.
+    with django_assert_num_queries(14):
         soup(client.get(reverse("finance:overview") + f"?year={YEAR}"))
     for n in range(3):
         walk(title=f"多{n}", start=date(YEAR, 4, 1 + n), until="resubmitted")
+    walk(head="ha_head", title="河南", start=date(YEAR, 4, 1), until="resubmitted")
     with django_assert_num_queries(9):
         page = soup(client.get(market_url()))
-    assert len(by_id(page, "counted-planned").find_all(lambda n: n.tag == "li")) == 3
-    with django_assert_num_queries(9):
+    assert len(by_id(page, "counted-planned").find_all(lambda n: n.tag == "li")) == 4
+    with django_assert_num_queries(14):
         soup(client.get(reverse("finance:overview") + f"?year={YEAR}"))
+
+
+def test_the_overview_lists_what_waits_for_finance(login, demo: None) -> None:  # type: ignore[no-untyped-def]
+    set_budget(caps=CAPS, total="1000000.00")
+    set_budget("HA", caps=CAPS, total="1000000.00")
+    waiting = walk(
+        title="待签批", start=date(YEAR, 5, 1), until="resubmitted", budget={"venue": "25000.00"}
+    )
+    walk(
+        title="超硬上限", start=date(YEAR, 5, 2), until="resubmitted", budget={"venue": "35000.00"}
+    )
+    walk(
+        title="在上限内", start=date(YEAR, 5, 3), until="resubmitted", budget={"venue": "20000.00"}
+    )
+    walk(
+        head="ha_head",
+        title="河南待签",
+        start=date(YEAR, 5, 4),
+        until="resubmitted",
+        budget={"venue": "21000.00"},
+    )
+    walk(
+        head="sc_head",
+        title="四川无预算",
+        start=date(YEAR, 5, 5),
+        until="resubmitted",
+        budget={"venue": "99000.00"},
+    )
+    client = login("finance_reviewer")
+    url = reverse("finance:overview") + f"?year={YEAR}"
+    items = by_id(soup(client.get(url)), "signoffs-waiting").find_all(lambda n: n.tag == "li")
+    assert [li.find(lambda n: n.tag == "a").text() for li in items] == ["待签批", "河南待签"]  # type: ignore[union-attr]
+    assert "¥25,000.00" in items[0].text()
+    client.post(reverse("finance:signoff", args=[waiting.pk]), {"reason": "同意"})
+    items = by_id(soup(client.get(url)), "signoffs-waiting").find_all(lambda n: n.tag == "li")
+    assert [li.text() for li in items if "待签批" in li.text()] == []
 
 
 def test_the_panel_costs_the_activity_page_a_constant_number_of_queries(  # type: ignore[no-untyped-def]
