@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -73,6 +75,8 @@ ID_SOURCES: dict[str, tuple[str, str]] = {
     "code": ("org.Market", "code"),
     "market": ("org.Market", "code"),
     "username": ("auth.User", "username"),
+    "delegate": ("auth.User", "username"),
+    "lead": ("auth.User", "username"),
 }
 
 
@@ -89,6 +93,18 @@ class World:
     tokens: dict[str, str]
     ids: dict[str, list[Any]] = field(default_factory=dict)
     crashes: list[BaseException] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+
+
+def mix_in_real_ids(place: Any, world: World, data: Any) -> None:
+    """Half the time, a parameter or body field named like a known kind of object gets the id
+    of a real one (the fuzzer's own numbers mostly hit 404)."""
+    if not isinstance(place, dict):
+        return
+    for name in list(place):
+        real = world.ids.get(name)
+        if real and data.draw(st.booleans(), label=f"real {name}"):
+            place[name] = data.draw(st.sampled_from(real), label=name)
 
 
 def _values(label: str, attribute: str) -> list[Any]:
