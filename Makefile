@@ -24,10 +24,13 @@ run messages lint: export DEBUG ?= 1
 
 # Serves http://127.0.0.1:8000 with the demo data (seed_demo is idempotent and prints the logins),
 # with the task worker (e-mail, group bots) and the reminder loop running beside it.
+# Before serving (nothing runs yet, hence --min-age 0) archive files an interrupted archiving left
+# behind are removed; an altered archive is reported without refusing to start (the leading "-").
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	-$(BIN)/python manage.py verify_archives --repair --min-age 0
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker --interval 2 --no-startup-delay & \
 	$(BIN)/python manage.py send_reminders --every 300 & \

@@ -7,16 +7,22 @@ after rows were written."""
 from __future__ import annotations
 
 import functools
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Model
 from django.db.models.query import QuerySet
 from django.utils import timezone
@@ -27,9 +33,10 @@ from campaigndesk.activities.models import Activity, BudgetLine
 from campaigndesk.briefings import services as briefings
 from campaigndesk.briefings.models import BriefingMarket
 from campaigndesk.core.demo import _full_sections
+from campaigndesk.core.models import AuditEntry
 from campaigndesk.core.tests.state import snapshot
 from campaigndesk.evaluation import services as evaluation
-from campaigndesk.evaluation.models import EvaluationCost
+from campaigndesk.evaluation.models import Archive, EvaluationCost
 from campaigndesk.evaluation.tests.builders import ALL_TOPICS, at, people, walk
 from campaigndesk.notifications import services as notifications
 from campaigndesk.notifications.models import Delivery, Notification
@@ -557,3 +564,129 @@ def test_a_failing_notification_queue_after_commit_does_not_fail_the_committed_d
     assert Activity.objects.get(pk=activity.pk).status == "approved"
     assert Notification.objects.count() == notifications_before
     assert Delivery.objects.count() == deliveries_before
+
+
+# --- the server killed in the middle of archiving -----------------------------------------------
+
+# Run by `manage.py shell -c` in a child process: archive the activity, but stop after the
+# archive's file and rows are written and before the transaction commits, and say so.
+ARCHIVE_AND_HANG = """
+import time
+from django.contrib.auth.models import User
+from campaigndesk.evaluation import services
+
+moved = services.activity_move
+
+def move_then_hang(*args, **kwargs):
+    moved(*args, **kwargs)
+    print("WRITTEN-NOT-COMMITTED", flush=True)
+    time.sleep(600)
+
+services.activity_move = move_then_hang
+services.activity_archive(activity_id={activity_id}, by=User.objects.get(username="hq_manager"))
+"""
+
+
+def database_url() -> str:
+    """The test database, as the child process's DATABASE_URL."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
+    host = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+    return f"postgres://{quote(str(db['USER']), safe='')}{password}@{host}/{db['NAME']}"
+
+
+def archive_files(media: Path) -> list[str]:
+    return sorted(p.name for p in (media / "archives").glob("*")) if media.exists() else []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_killed_mid_archive_leaves_the_activity_evaluated_and_repair_clears_the_file(
+    demo: None, settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    activity = walk(title="咸阳断电存档", until="evaluated")
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            ARCHIVE_AND_HANG.format(activity_id=activity.pk),
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": database_url(),
+            "MEDIA_ROOT": str(media),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        # Blocks until the child is between write and commit (or has died: EOF).
+        lines = iter(child.stdout.readline, "")
+        reached = any(line.strip() == "WRITTEN-NOT-COMMITTED" for line in lines)
+        if not reached:
+            child.wait(30)
+            pytest.fail(f"the child never reached the hook: {child.stderr.read()}")  # type: ignore[union-attr]
+        [written] = archive_files(media)
+        assert written.startswith(f"activity-{activity.pk}-")
+        child.send_signal(signal.SIGKILL)  # the power goes out
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+
+    # Nothing of the archiving is in the database; only its file is left behind.
+    assert Activity.objects.get(pk=activity.pk).status == "evaluated"
+    assert not Archive.objects.filter(activity_id=activity.pk).exists()
+    assert not AuditEntry.objects.filter(activity_id=activity.pk, action="archive").exists()
+    assert archive_files(media) == [written]
+
+    out, err = StringIO(), StringIO()
+    call_command("verify_archives", "--min-age", "0", stdout=out, stderr=err)
+    assert f"orphan archives/{written}" in err.getvalue()
+    assert archive_files(media) == [written]  # reported, not touched without --repair
+
+    out = StringIO()
+    call_command("verify_archives", "--repair", "--min-age", "0", stdout=out, stderr=StringIO())
+    assert f"removed orphan archives/{written}" in out.getvalue()
+    assert archive_files(media) == []
+
+    # Archiving again works and leaves exactly one file, the archive's own.
+    archive = evaluation.activity_archive(activity_id=activity.pk, by=people()["hq_manager"])
+    assert Activity.objects.get(pk=activity.pk).status == "archived"
+    assert archive_files(media) == [Path(archive.file.name).name]
+    out, err = StringIO(), StringIO()
+    call_command("verify_archives", "--repair", "--min-age", "0", stdout=out, stderr=err)
+    assert "1 archives checked, 0 altered or missing" in out.getvalue()
+    assert "orphan" not in out.getvalue() + err.getvalue()
+
+
+def test_repair_spares_young_files_and_every_archives_own_file(
+    demo: None, settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    archived = walk(title="已存档", until="archived")
+    own = Archive.objects.get(activity=archived).file.name
+    stray = tmp_path / "archives" / "activity-999-0000000000000000.zip"
+    stray.write_bytes(b"PK interrupted")
+
+    # Just written: it may belong to an archiving that is about to commit.
+    out = StringIO()
+    call_command("verify_archives", "--repair", stdout=out, stderr=StringIO())
+    assert stray.exists() and "removed" not in out.getvalue()
+
+    old = time.time() - 3600
+    os.utime(stray, (old, old))
+    call_command("verify_archives", "--repair", stdout=out, stderr=StringIO())
+    assert not stray.exists()
+    assert (tmp_path / own).exists()
+    assert "1 archives checked, 0 altered or missing" in out.getvalue()
