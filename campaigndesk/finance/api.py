@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS
-from campaigndesk.core.errors import Forbidden, NotFound, ValidationFailed
+from campaigndesk.core.errors import NotFound, ValidationFailed
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
 from campaigndesk.finance import selectors, services
@@ -99,14 +98,12 @@ def _rollup(request: ApiRequest, code: str, year: int) -> dict[str, Any]:
     market = selectors.market_for(user=request.auth, code=code)
     if market is None:
         raise NotFound()
-    if not selectors.may_see_budgets(request.auth):
-        raise Forbidden(_("Only HQ and the market head see the market's budget."))
     return budget_out(selectors.market_rollup(market=market, year=year))
 
 
 @router.get(
     "/markets/{code}/budget",
-    response={200: BudgetOut, **READ_ERRORS, 403: ErrorOut, 422: ErrorOut},
+    response={200: BudgetOut, **READ_ERRORS, 422: ErrorOut},
     summary="A market's budget for a year, rolled up from its activities",
     description=BUDGET_DESCRIPTION + " `year` defaults to the current year.",
 )
@@ -136,14 +133,12 @@ def budget_put(request: ApiRequest, code: str, payload: BudgetIn) -> dict[str, A
 
 @router.get(
     "/budgets",
-    response={200: list[BudgetOut], **READ_ERRORS, 403: ErrorOut, 422: ErrorOut},
-    summary="Every market's budget for a year (a market's people: their own)",
+    response={200: list[BudgetOut], **READ_ERRORS, 422: ErrorOut},
+    summary="Every market's budget for a year (a market's people: their own market)",
     description=BUDGET_DESCRIPTION,
 )
 def budgets_list(request: ApiRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
     year = _year(query.year)
-    if not selectors.may_see_budgets(request.auth):
-        raise Forbidden(_("Only HQ and the market head see the market's budget."))
     return [budget_out(r) for r in selectors.markets_overview(user=request.auth, year=year)]
 
 

@@ -247,11 +247,6 @@ def market_for(*, user: User, code: str) -> Market | None:
     return Market.objects.filter(policies.market_scope(user), code=code).first()
 
 
-def may_see_budgets(user: User) -> bool:
-    """HQ sees every market's budget; of a market's people, only its head sees its own."""
-    return policies.is_hq(user) or policies.role_of(user) == Role.MARKET_HEAD
-
-
 def market_rollup(*, market: Market, year: int) -> Rollup:
     """One market's year. Four queries: budget, caps, budget lines, costs."""
     budget = MarketBudget.objects.filter(market=market, year=year).first()

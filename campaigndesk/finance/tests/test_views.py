@@ -250,17 +250,3 @@ def test_the_market_head_sees_the_cap_warning_on_the_draft(login, demo: None) ->
     assert by_id(page, "finance-panel")["data-state"] == "blocked"
     assert "¥1,000.00" in by_id(page, "finance-hard").text()
     assert absent(page, "finance-signoff-form")
-
-
-def test_a_markets_staff_do_not_see_its_budget(login, demo: None) -> None:  # type: ignore[no-untyped-def]
-    set_budget(caps=CAPS, total="1000000.00")
-    activity = walk(
-        title="超软上限", start=date(YEAR, 5, 1), until="resubmitted", budget={"venue": "25000.00"}
-    )
-    for username in ("sn_staff1", "sn_xa_head"):
-        client = login(username)
-        assert client.get(market_url()).status_code == 403
-        assert client.get(reverse("finance:overview")).status_code == 403
-        page = detail(client, activity)
-        assert absent(page, "finance-panel") and absent(page, "nav-budgets")
-    assert login("sn_staff1").get(market_url("HA")).status_code == 404
