@@ -157,3 +157,15 @@ def approved_activity(*, head: str = "sn_head", title: str = "已批准的活动
         responses=[],
     )
     return activity_decide(activity_id=activity.pk, by=people["hq_manager"], decision="approve")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove the files this run stored (attachments, archives, exports) unless MEDIA_ROOT was
+    given from outside."""
+    import shutil
+
+    from django.conf import settings
+
+    media = settings.MEDIA_ROOT
+    if "MEDIA_ROOT" not in os.environ and str(media).endswith(f"test-media-{os.getpid()}"):
+        shutil.rmtree(media, ignore_errors=True)

@@ -133,7 +133,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock (IMMEDIATE + busy timeout) instead of failing with
     # "database is locked" half-way through a transaction; WAL lets readers go on meanwhile.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A web worker keeps its connection (CONN_MAX_AGE): opening the file and running the PRAGMAs
+    # below costs more than most queries. The PRAGMAs hold per connection; IMMEDIATE is per
+    # transaction. Tests keep one connection per test as before.
+    if TESTING:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -209,7 +213,12 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# A test run keeps its files apart (and removes them at the end: campaigndesk/conftest.py).
+MEDIA_ROOT = Path(
+    os.environ.get(
+        "MEDIA_ROOT", BASE_DIR / "var" / (f"test-media-{os.getpid()}" if TESTING else "media")
+    )
+)
 MEDIA_URL = "/media/"  # never served directly: archives go through permission-checked views
 # Attachments (photos, sign-in sheets, receipts): the largest file accepted, in bytes; a cost
 # line above RECEIPT_REQUIRED_ABOVE (yuan) needs a receipt before the evaluation completes.
