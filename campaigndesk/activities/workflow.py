@@ -111,4 +111,11 @@ ACTION_LABELS = {
     "lessons": _("Lessons sent"),
     "lessons_ack": _("Lessons acknowledged"),
     "lead_time_exception": _("Lead-time exception"),
+    "attachment_upload": _("File attached"),
+    "attachment_delete": _("File removed"),
+    "cost_verify": _("Cost line verified"),
+    "finance_signoff": _("Finance sign-off"),
+    "playbook": _("Marked as a playbook"),
+    "playbook_clone": _("Cloned from a playbook"),
+    "export_start": _("Export started"),
 }
