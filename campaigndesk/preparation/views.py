@@ -400,6 +400,9 @@ def material_update(request: PageRequest, activity_id: int, material_id: int) ->
 def start_onsite(request: PageRequest, activity_id: int) -> HttpResponse:
     """Moves the activity on site; items not yet received must be acknowledged first."""
     activity = _get_activity(request, activity_id)
+    # Who may act comes before the materials reminder, which is for them alone.
+    if not policies.may(request.user, "start_onsite", activity):
+        raise PermissionDenied(_("The HQ manager or the market head moves the activity on site."))
     pending = selectors.materials_of(activity=activity).exclude(status=MaterialStatus.RECEIVED)
     if pending.exists() and request.POST.get("acknowledge") != "1":
         messages.error(

@@ -447,6 +447,7 @@ PAGE_ROWS: list[Row] = [
     Row("POST preparation:publish", "approved",             only("hq_manager")),
     Row("POST preparation:material_add", "approved",        only("hq_manager", "logistics"), body=_material),
     Row("POST preparation:material_update", "approved",     only("hq_manager", "logistics"), body={"status": "preparing"}),
+    # Refused before the reminder about materials not yet received (it used to come first).
     Row("POST preparation:start_onsite", "approved",        only("hq_manager", "market_head"), body={"acknowledge": "1"}),
     # --- on site ---------------------------------------------------------------------------------
     Row("GET onsite:tasks", "hq",                           ALL_OK, NONE),

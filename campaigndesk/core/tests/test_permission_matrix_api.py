@@ -183,3 +183,34 @@ def test_inbox_and_exports_are_their_owners(world: World) -> None:
         assert [n["id"] for n in inbox["items"]] == [world.notifications[username]]
     assert [j["id"] for j in get(world, "sn_head", "/exports")] == [world.jobs["SN"]]
     assert get(world, "hq_manager", "/exports") == []
+
+
+def test_another_markets_lessons_reach_neither_our_inbox_nor_our_bot(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from campaigndesk.notifications.models import Delivery, Notification
+    from campaigndesk.notifications.services import target_create
+
+    sn_bot = target_create(
+        by=world.people["hq_manager"],
+        kind="wecom",
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=sn",
+        market="SN",
+        notification_kinds=["lessons_sent"],
+    )
+    ha_activity = world.activity("evaluated", OTHER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            f"/api/v1/activities/{ha_activity.pk}/lessons",
+            json.dumps({"text": "引以为鉴", "items": ["早签到"]}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {world.tokens['hq_manager']}",
+        )
+    assert response.status_code == 201
+    told = set(
+        Notification.objects.filter(activity_id=ha_activity.pk).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"ha_head"}
+    assert not Delivery.objects.filter(target=sn_bot).exists()

@@ -122,3 +122,12 @@ def test_every_page_has_its_row() -> None:
     assert not missing, f"add these pages to permission_matrix.PAGE_ROWS: {missing}"
     stale = sorted(r.path for r in PAGE_ROWS if not r.pending and r.path not in named_pages())
     assert not stale, f"rows for pages the site does not have: {stale}"
+
+
+def test_who_may_not_start_on_site_is_refused_before_the_materials_reminder(world: World) -> None:
+    """An office head's click used to be answered with "materials not yet received"."""
+    row = next(r for r in PAGE_ROWS if r.path == "preparation:start_onsite")
+    for role in ("office_head", "logistics", "support_off"):
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[ROLE_USERS[role]]
+        assert client.post(page_url(world, row, role, "own")).status_code == 403, role
