@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -169,7 +173,62 @@ def error_response(api: NinjaAPI, request: HttpRequest, exc: DomainError) -> Htt
     return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
 
 
+NUL = "\x00"
+
+
+def _nul_paths(value: Any, where: str) -> list[str]:
+    """The dotted names of the strings (and keys) of a JSON value that hold a NUL character."""
+    if isinstance(value, str):
+        return [where or "body"] if NUL in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            if NUL in str(key):
+                found.append(name.replace(NUL, ""))
+            found += _nul_paths(item, name.replace(NUL, ""))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _nul_paths(item, f"{where}.{index}" if where else str(index))
+    return found
+
+
+def nul_fields(request: HttpRequest, path_values: dict[str, Any]) -> list[str]:
+    """The path parameters, query parameters and JSON body fields that hold a NUL character:
+    PostgreSQL refuses to store or even compare such text, and no user types one."""
+    found = [name for name, value in path_values.items() if isinstance(value, str) and NUL in value]
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            found.append(key.replace(NUL, "") or "query")
+    # Only JSON bodies: reading a multipart body here would bypass its upload handlers.
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        with contextlib.suppress(ValueError):  # not JSON: the API's parsing answers 400
+            found += _nul_paths(json.loads(request.body), "")
+    return found
+
+
+def refuse_nul_characters(api: NinjaAPI) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A decorator of every operation (before its input is parsed): text with a NUL character
+    is refused with 422 validation_error naming the fields, as the pages' forms refuse it, on
+    every database alike (PostgreSQL would fail with a 500 instead)."""
+
+    def decorate(run: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(run)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            fields = nul_fields(request, kwargs)
+            if fields:
+                reason = _("Text may not contain NUL characters.")
+                return error_response(api, request, ValidationFailed(dict.fromkeys(fields, reason)))
+            return run(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    api.add_decorator(refuse_nul_characters(api), mode="view")
+
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return error_response(api, request, exc)
