@@ -76,14 +76,24 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y -q wrk || echo "no wrk: Python clients instead"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Production layout against one PostgreSQL (DATABASE_URL, CAMPAIGNDESK_SECRET_KEY, ALLOWED_HOSTS
-# from the environment): migrate and collectstatic, then APP_PROCS gunicorn processes of WORKERS
-# sync workers on ports PORT, PORT+1, …, TASK_WORKERS db_worker processes and one reminder loop.
-# Any number of such hosts may share the database (tasks are rows; a task runs once).
+# Production layout: several app processes and task workers against one PostgreSQL.
+# Needs in the environment: DATABASE_URL=postgres://user:password@host:5432/campaigndesk,
+# CAMPAIGNDESK_SECRET_KEY (long and random), ALLOWED_HOSTS (the names clients use); behind a
+# TLS proxy also CSRF_TRUSTED_ORIGINS (https://…), else SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
+# for plain http; MEDIA_ROOT must be one directory every process (and host) shares.
+# Migrates and collects the static files, then starts APP_PROCS gunicorn processes of WORKERS
+# sync workers on BIND:PORT, BIND:PORT+1, …, TASK_WORKERS `db_worker` processes and one reminder
+# loop; Ctrl-C (or SIGTERM to make) stops them all. Any number of such hosts may share the
+# database: tasks are rows, each taken by one worker (SELECT … FOR UPDATE SKIP LOCKED).
+# e.g. make run-prod DATABASE_URL=postgres://… APP_PROCS=2 WORKERS=2 TASK_WORKERS=1 PORT=8000
+# Tested by campaigndesk/core/tests/test_run_prod.py; measured by `make bench BENCH_ARGS="--db
+# postgres --layout prod"`.
 APP_PROCS ?= 2
 WORKERS ?= 2
 TASK_WORKERS ?= 1
 PORT ?= 8000
+BIND ?= 0.0.0.0
+.PHONY: bench run-prod
 run-prod: install
 	test -n "$$DATABASE_URL" || { echo "run-prod: set DATABASE_URL=postgres://…" >&2; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
@@ -92,6 +102,6 @@ run-prod: install
 	for i in $$(seq 1 $(TASK_WORKERS)); do $(BIN)/python manage.py db_worker --interval 1 & done; \
 	$(BIN)/python manage.py send_reminders --every 300 & \
 	for i in $$(seq 0 $$(($(APP_PROCS) - 1))); do \
-	  $(BIN)/gunicorn campaigndesk.wsgi --workers $(WORKERS) --bind 0.0.0.0:$$(($(PORT) + i)) & \
+	  $(BIN)/gunicorn campaigndesk.wsgi --workers $(WORKERS) --bind $(BIND):$$(($(PORT) + i)) & \
 	done; \
 	wait

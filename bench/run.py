@@ -656,6 +656,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="workers per process (prod)")
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 55447)))
     parser.add_argument("--python-client", action="store_true", help="ignore wrk")
+    parser.add_argument(
+        "--generate-only", action="store_true", help="generate (or find) the databases, no run"
+    )
     args = parser.parse_args()
     dbs = args.db or ["sqlite", "postgres"]
     if args.layout == "prod" and dbs != ["postgres"]:
@@ -667,6 +670,8 @@ def main() -> int:
             sqlite_database(args) if db == "sqlite" else postgres_database(args, args.pg_port)
         )
         with database as url:
+            if args.generate_only:
+                continue
             report = run_one(db, url, args)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         suffix = "-prod" if args.layout == "prod" else ""

@@ -43,10 +43,17 @@ STAGES: list[tuple[str, list[str]]] = [
     ("hq_review", [Status.EVALUATED, Status.ARCHIVED]),
 ]
 CARDS_PER_COLUMN = 12
+# An activity's long texts, which no list here shows: left unread (`defer`).
+HEAVY = ("sections", "staffing", "lead_time_exception_reason")
+
+
+def _heavy(via: str) -> list[str]:
+    return [f"{via}{name}" for name in HEAVY]
 
 
 def board(*, user: AnyUser) -> list[dict[str, Any]]:
-    """Each stage's count and its most urgent activities (soonest start first): 2 queries."""
+    """Each stage's count and its most urgent activities (soonest start first): 3 queries (the
+    counts; the ids and statuses of the recent window; the cards shown, without their texts)."""
     scope = policies.activity_scope(user)
     counts = dict(
         Activity.objects.filter(scope).values_list("status").annotate(n=Count("id")).order_by()
@@ -55,18 +62,23 @@ def board(*, user: AnyUser) -> list[dict[str, Any]]:
         Activity.objects.filter(scope)
         .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
         .filter(start_date__gte=timezone.localdate() - timedelta(days=120))
-        .select_related("market")
-        .order_by("start_date", "id")[:400]
+        .order_by("start_date", "id")
+        .values_list("id", "status")[:400]
     )
+    stage_ids = {
+        key: [pk for pk, status in recent if status in statuses] for key, statuses in STAGES
+    }
+    shown = [pk for ids in stage_ids.values() for pk in ids[:CARDS_PER_COLUMN]]
+    cards = Activity.objects.defer(*HEAVY).select_related("market").in_bulk(shown)
     columns = []
     for key, statuses in STAGES:
-        cards = [a for a in recent if a.status in statuses]
+        ids = stage_ids[key]
         columns.append(
             {
                 "key": key,
                 "count": sum(counts.get(s, 0) for s in statuses),
-                "cards": cards[:CARDS_PER_COLUMN],
-                "more": max(len(cards) - CARDS_PER_COLUMN, 0),
+                "cards": [cards[pk] for pk in ids[:CARDS_PER_COLUMN]],
+                "more": max(len(ids) - CARDS_PER_COLUMN, 0),
             }
         )
     return columns
@@ -96,6 +108,7 @@ def owed(*, user: AnyUser, today: date | None = None, now: datetime | None = Non
             scope, activity__status=Status.IN_REVIEW, meeting_at__lt=now - timedelta(days=1)
         )
         .select_related("activity__market")
+        .defer(*_heavy("activity__"))
         .prefetch_related("departments", "opinions")
         .order_by("meeting_at")[:100]
     )
@@ -115,6 +128,7 @@ def owed(*, user: AnyUser, today: date | None = None, now: datetime | None = Non
             activity__status__in=[Status.APPROVED, Status.ON_SITE],
         )
         .select_related("activity__market", "owner_department")
+        .defer(*_heavy("activity__"))
         .order_by("due_date")[:100]
     ):
         rows.append(
@@ -131,6 +145,7 @@ def owed(*, user: AnyUser, today: date | None = None, now: datetime | None = Non
                 end_date__gte=today,
             )
             .exclude(pk__in=reported)
+            .defer(*HEAVY)
             .select_related("market")[:100]
         ):
             rows.append(Owed("daily_report", a, [], today))
@@ -140,7 +155,9 @@ def owed(*, user: AnyUser, today: date | None = None, now: datetime | None = Non
             policies.activity_scope(user),
             status__in=[Status.ON_SITE, Status.WRAPPED_UP],
             end_date__lte=today - timedelta(days=3),
-        ).select_related("market")[:50]
+        )
+        .defer(*HEAVY)
+        .select_related("market")[:50]
     )
     if ended:
         written = set(
@@ -168,9 +185,9 @@ def owed(*, user: AnyUser, today: date | None = None, now: datetime | None = Non
                 rows.append(Owed("summaries", a, missing, a.end_date + timedelta(days=3)))
 
     lessons = list(
-        Lesson.objects.filter(scope, created_at__lte=now - timedelta(days=7)).select_related(
-            "activity__market"
-        )[:50]
+        Lesson.objects.filter(scope, created_at__lte=now - timedelta(days=7))
+        .select_related("activity__market")
+        .defer("text", "items", *_heavy("activity__"))[:50]
     )
     if lessons:
         acked = set(
@@ -208,6 +225,7 @@ def upcoming(*, user: AnyUser, days: int = 45) -> list[Activity]:
             start_date__lte=today + timedelta(days=days),
         )
         .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
+        .defer(*HEAVY)
         .select_related("market")
         .order_by("start_date", "id")[:30]
     )

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - the SQL is assembled from fixed fragments; every value is a parameter
 """Search: the documents matching a query that the user may see, best first, a page at a time."""
 
 from __future__ import annotations
@@ -6,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
@@ -64,30 +66,75 @@ def search_scope(user: AbstractBaseUser | AnonymousUser) -> Q:
     )
 
 
-def _matching(terms: list[str]) -> QuerySet[SearchDocument]:
-    """Documents holding every one of `terms`, annotated with `rank` (higher is better)."""
-    documents = SearchDocument.objects.all()
-    if connection.vendor == "postgresql":
-        words = " ".join(terms)
-        vector = "to_tsvector('simple', search_document.segmented)"
-        return documents.extra(  # noqa: S610 - fixed SQL, the words are a parameter
-            where=[f"{vector} @@ plainto_tsquery('simple', %s)"],
-            params=[words],
-            select={"rank": f"ts_rank({vector}, plainto_tsquery('simple', %s))"},
-            select_params=[words],
-        )
+# Relevance is worked out for the newest RANK_WINDOW matching documents only: a common word
+# matches a large share of ten years of documents, and ranking all of them (SQLite's bm25,
+# PostgreSQL's ts_rank, which re-reads every text) costs time that grows with the archive. Those
+# newest documents come best first; any older matches follow, newest first. The count stays
+# exact, and both databases order the same way.
+RANK_WINDOW = 1000
+FIELDS = ("id", "kind", "object_id", "activity_id", "title", "body")
+
+
+def _scope_sql(scope: Q) -> tuple[str, list[Any]] | None:
+    """`scope` as a SQL condition on `search_document` (" AND …", or "" for everything), or
+    None when it admits nothing."""
+    query = SearchDocument.objects.filter(scope).query
+    compiler = query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "", []
+    return (f" AND {sql}" if sql else ""), list(params)
+
+
+def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
+    """The SQL of the count, of a page within the ranked window, and of a page past it (each
+    ending in LIMIT %s OFFSET %s but the count), and the parameters they start with."""
+    columns = ", ".join(f"d.{name}" for name in FIELDS)
+    plain = ", ".join(f"search_document.{name}" for name in FIELDS)
     if connection.vendor == "sqlite":
         # Each word quoted, so that FTS5 reads none as an operator; juxtaposed words are ANDed.
         match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
-        return documents.extra(
-            tables=["search_document_fts"],
-            where=[
-                "search_document_fts.rowid = search_document.id",
-                "search_document_fts MATCH %s",
-            ],
-            params=[match],
-            select={"rank": "-bm25(search_document_fts)"},
+        # FTS5 hands its matches out in rowid order: the newest are read first and the window
+        # stops the reading; bm25 is computed for the rows kept only. HQ (no scope) counts in
+        # the full-text index alone.
+        fts = "search_document_fts"
+        source = f"{fts} JOIN search_document ON search_document.id = {fts}.rowid" if scope else fts
+        where = f"{fts} MATCH %s{scope}"
+        count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
+        ranked = (
+            f"SELECT {columns} FROM (SELECT {fts}.rowid AS id, bm25({fts}) AS score"
+            f" FROM {source} WHERE {where} ORDER BY {fts}.rowid DESC LIMIT {RANK_WINDOW}) AS c"
+            " JOIN search_document d ON d.id = c.id ORDER BY c.score, c.id DESC"
+            " LIMIT %s OFFSET %s"
         )
+        rest = (
+            f"SELECT {plain} FROM {fts} JOIN search_document ON search_document.id = {fts}.rowid"
+            f" WHERE {where} ORDER BY {fts}.rowid DESC LIMIT %s OFFSET %s"
+        )
+        return count, ranked, rest, [match]
+    if connection.vendor == "postgresql":
+        # The GIN index on this very expression finds the matches; ts_rank re-reads the text,
+        # so it runs over the window's rows only.
+        vector = "to_tsvector('simple', {}.segmented)"
+        query = "plainto_tsquery('simple', %s)"
+        words = " ".join(terms)
+        where = f"{vector.format('search_document')} @@ {query}{scope}"
+        count = f"SELECT COUNT(*) FROM search_document WHERE {where}"
+        ranked = (
+            f"SELECT {columns} FROM (SELECT search_document.id, search_document.segmented"
+            f" FROM search_document WHERE {where} ORDER BY search_document.id DESC"
+            f" LIMIT {RANK_WINDOW}) AS c JOIN search_document d ON d.id = c.id"
+            f" ORDER BY ts_rank({vector.format('c')}, {query}) DESC, c.id DESC"
+            " LIMIT %s OFFSET %s"
+        )
+        rest = (
+            f"SELECT {plain} FROM search_document WHERE {where}"
+            " ORDER BY search_document.id DESC LIMIT %s OFFSET %s"
+        )
+        return count, ranked, rest, [words]
     raise NotImplementedError(f"search on {connection.vendor}")
 
 
@@ -95,22 +142,28 @@ def search_results_for(
     *, user: AbstractBaseUser | AnonymousUser, query: str, page: int = 1
 ) -> SearchResults:
     """The page `page` of the documents `user` may see that hold every word of `query`, best
-    ranked first, each with a snippet. Two queries (the count, the page), however many hits."""
+    ranked first (see RANK_WINDOW), each with a snippet. Two queries (the count, the page),
+    however many hits."""
     terms = query_tokens(query)
-    if not terms:
+    scope = _scope_sql(search_scope(user)) if terms else None
+    if scope is None:
         return SearchResults(items=[], count=0, page=page, page_size=PAGE_SIZE, terms=terms)
-    hits = _matching(terms).filter(search_scope(user))
-    count = hits.count()
+    scope_sql, scope_params = scope
+    count_sql, ranked_sql, rest_sql, params = _queries(terms, scope_sql)
+    # The ranked SQL names the words twice on PostgreSQL (the match and the rank).
+    where_params = [*params, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql, where_params)
+        count = int(cursor.fetchone()[0])
     offset = (page - 1) * PAGE_SIZE
-    rows: list[Any] = (
-        list(
-            hits.only("kind", "object_id", "activity_id", "title", "body").order_by("-rank", "-pk")[
-                offset : offset + PAGE_SIZE
-            ]
-        )
-        if offset < count
-        else []
-    )
+    rows: list[Any] = []
+    if offset < count:
+        if offset < RANK_WINDOW:
+            sql = ranked_sql
+            page_params = where_params + (params if connection.vendor == "postgresql" else [])
+        else:
+            sql, page_params = rest_sql, where_params
+        rows = list(SearchDocument.objects.raw(sql, [*page_params, PAGE_SIZE, offset]))
     items = [
         Hit(
             kind=row.kind,

@@ -371,3 +371,21 @@ def test_unchanged_documents_are_not_rewritten(user) -> None:
     before = dict(rows.values_list("pk", "indexed_at"))
     activity.save(update_fields=["updated_at"])  # re-indexes the activity: nothing changed
     assert dict(rows.values_list("pk", "indexed_at")) == before
+
+
+def test_the_newest_matches_are_ranked_and_older_ones_follow_newest_first(
+    find, monkeypatch
+) -> None:
+    """Relevance orders the newest RANK_WINDOW matches only (ten years of a common word would
+    cost too much to rank); the older ones follow by date, and the count holds them all."""
+    from campaigndesk.search import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 4)
+    strong, weak = "推拿体验,推拿展示,推拿坐诊。", "推拿体验,艾灸展示,中医坐诊。"
+    activity = approved_activity(title="窗口")
+    r = reports(activity, [weak, strong, weak, weak, strong, weak])
+    expected = [r[4], r[5], r[3], r[2], r[1], r[0]]
+    for username in ("sn_head", "hq_manager"):
+        # `find` walks the pages as `count` gives them: 3 pages of 2.
+        assert find(username, "推拿") == [("daily_report", x.pk) for x in expected], username
