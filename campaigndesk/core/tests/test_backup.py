@@ -9,6 +9,8 @@ import hashlib
 import io
 import json
 import tarfile
+import threading
+import time
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -41,7 +43,7 @@ def installation(media: Path) -> Path:
     """The demo with its history (archived activities have archive files) and a file beside."""
     with deliveries_paused():
         seed_demo()
-    (media / "attachments" / "2026").mkdir(parents=True)
+    (media / "attachments" / "2026").mkdir(parents=True, exist_ok=True)
     (media / "attachments" / "2026" / "签到表.pdf").write_bytes(b"%PDF-1.4 sign-in sheet")
     assert Archive.objects.count() >= 2
     return media
@@ -225,3 +227,70 @@ def test_postgresql_gets_the_password_through_the_environment_only() -> None:
         "--dbname",
         "campaigndesk",
     ]
+
+
+def test_a_backup_taken_while_people_write_holds_whole_changes_only(
+    media: Path, tmp_path: Path
+) -> None:
+    """The application keeps running during a backup: a market head creating proposals (each one
+    activity, its budget lines and its audit row in one transaction) neither waits for a lock
+    error nor leaves half a proposal in the copy."""
+    from datetime import date
+
+    from campaigndesk.activities.models import BudgetLine
+    from campaigndesk.activities.services import activity_create
+    from campaigndesk.core.models import AuditEntry
+
+    seed_demo(walkthrough=False)
+    head = User.objects.get(username="sn_head")
+    before = Activity.objects.count()
+    errors: list[BaseException] = []
+    created = 0
+    stop = threading.Event()
+
+    def write() -> None:
+        nonlocal created
+        try:
+            while not stop.is_set() and created < 400:
+                activity_create(
+                    by=head,
+                    data={
+                        "title": f"备份期间的草稿{created}",
+                        "start_date": date(2031, 5, 1),
+                        "end_date": date(2031, 5, 2),
+                        "budget": [
+                            {"category": "venue", "item": "场地", "amount": "100.00"},
+                            {"category": "promotion", "item": "宣传", "amount": "50.00"},
+                        ],
+                    },
+                )
+                created += 1
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while created < 5 and writer.is_alive():
+            time.sleep(0.01)
+        path = take_backup(tmp_path / "during.tar.gz")
+    finally:
+        stop.set()
+        writer.join(60)
+    assert errors == []
+    written = created
+
+    restore(path, "--yes")
+
+    drafts = Activity.objects.filter(title__startswith="备份期间的草稿")
+    # Some of the writes, never all of them (the writer went on after the copy)…
+    assert 5 <= drafts.count() <= written
+    assert Activity.objects.count() == before + drafts.count()
+    # …each one whole: both budget lines and the audit row.
+    assert BudgetLine.objects.filter(activity__in=drafts).count() == 2 * drafts.count()
+    assert (
+        AuditEntry.objects.filter(activity_id__in=drafts.values("pk"), action="create").count()
+        == drafts.count()
+    )
