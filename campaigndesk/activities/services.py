@@ -32,7 +32,7 @@ from campaigndesk.core.errors import (
     UnansweredOpinions,
     ValidationFailed,
 )
-from campaigndesk.finance.services import budget_check_for_approval
+from campaigndesk.finance.services import budget_check_for_approval, finance_alert_over_cap
 from campaigndesk.notifications.models import Kind
 from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
@@ -500,6 +500,7 @@ def activity_submit(*, activity_id: int, by: User, revision: int | None = None) 
         recipients=active_users_with_role(Role.HQ_MANAGER),
         kind=Kind.SUBMITTED,
     )
+    finance_alert_over_cap(activity=activity)
     return activity
 
 
@@ -628,6 +629,7 @@ def activity_resubmit(
         recipients=active_users_with_role(Role.HQ_MANAGER),
         kind=Kind.RESUBMITTED,
     )
+    finance_alert_over_cap(activity=activity)
     return activity
 
 

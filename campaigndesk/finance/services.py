@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigndesk.activities.models import Activity, BudgetCategory
@@ -25,8 +26,11 @@ from campaigndesk.core.errors import (
 from campaigndesk.core.templatetags.campaigndesk import money
 from campaigndesk.finance import selectors
 from campaigndesk.finance.models import QUARTER_FIELDS, BudgetCap, FinanceSignoff, MarketBudget
+from campaigndesk.notifications.models import Kind
+from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
 from campaigndesk.org.models import Market
+from campaigndesk.org.selectors import reviewers_of
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -304,3 +308,20 @@ def budget_check_for_approval(*, activity: Activity) -> selectors.BudgetCheck:
             },
         )
     return check
+
+
+def finance_alert_over_cap(*, activity: Activity) -> None:
+    """Called when a proposal reaches HQ (submitted or resubmitted): if its budget passes a cap
+    or the market's remaining budget and no sign-off covers it, finance (and whoever acts for a
+    finance reviewer today) is told, so the sign-off is not discovered only at approval."""
+    check = selectors.budget_check(activity=activity)
+    if check.state not in ("soft", "blocked"):
+        return
+    department = selectors.finance_department()
+    if department is None:
+        return
+    notify_activity(
+        activity=activity,
+        recipients=reviewers_of(department_ids=[department.pk], on=timezone.localdate()),
+        kind=Kind.BUDGET_CAP,
+    )

@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     SUBMITTED = "submitted", _("Proposal submitted")
     RESUBMITTED = "resubmitted", _("Proposal resubmitted")
     LEAD_TIME_EXCEPTION = "lead_time_exception", _("Lead-time exception granted")
+    # Finance is told when a proposal reaching HQ passes a cap of its market (财务权).
+    BUDGET_CAP = "budget_cap", _("Budget over a cap")
 
 
 class Notification(models.Model):
