@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import jieba
 
@@ -21,6 +22,8 @@ import jieba
 MAX_QUERY_TOKENS = 32
 
 _WORD = re.compile(r"[^\W_]+")
+_BLOCK = jieba.re_han_default  # what jieba.cut splits a text into before cutting each part
+CACHED_BLOCK = 64  # longer runs (rare: Chinese clauses end in punctuation) are cut uncached
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
 
@@ -43,7 +46,23 @@ def tokens(text: str) -> list[str]:
     if not text:
         return []
     text = unicodedata.normalize("NFKC", text)
-    return [part.lower() for word in _jieba().cut_for_search(text) for part in _WORD.findall(word)]
+    # jieba cuts each run of its block pattern apart anyway (and the text between runs character
+    # by character): cutting run by run gives the same words, and the runs repeat — titles,
+    # stock phrases, a briefing made of a month's reports — so each is cut once per process.
+    words: list[str] = []
+    for block in _BLOCK.split(text):
+        if block:
+            words.extend(_block_tokens(block) if len(block) <= CACHED_BLOCK else _cut(block))
+    return words
+
+
+def _cut(block: str) -> tuple[str, ...]:
+    return tuple(
+        part.lower() for word in _jieba().cut_for_search(block) for part in _WORD.findall(word)
+    )
+
+
+_block_tokens = lru_cache(maxsize=20_000)(_cut)
 
 
 def segmented(text: str) -> str:
