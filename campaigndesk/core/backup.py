@@ -116,7 +116,8 @@ def pg_env_and_args(db: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     return env, args
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
+def _run(command: list[str], env: dict[str, str]) -> str:
+    """Runs a PostgreSQL client program; its output, or BackupError with its message."""
     try:
         # The program is pg_dump or pg_restore; its arguments come from settings, no shell.
         result = subprocess.run(  # noqa: S603
@@ -131,6 +132,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(
             f"{command[0]} failed (exit {result.returncode}): {result.stderr.strip()}"
         )
+    return result.stdout
 
 
 def _media_root() -> Path:
@@ -334,8 +336,29 @@ def _restore_sqlite(alias: str, dump: Path) -> None:
         source.close()
 
 
+def _dump_tables(dump: Path, env: dict[str, str]) -> set[str]:
+    """The tables a pg_dump archive creates, from its table of contents."""
+    listing = _run(["pg_restore", "--list", str(dump)], env)
+    tables = set()
+    for line in listing.splitlines():
+        # "214; 1259 44104 TABLE public foo_bar owner"
+        parts = line.split()
+        if not line.startswith(";") and len(parts) >= 6 and parts[3] == "TABLE":
+            tables.add(parts[5])
+    return tables
+
+
 def _restore_postgresql(alias: str, dump: Path) -> None:
     env, args = pg_env_and_args(connections[alias].settings_dict)
+    # --clean drops and recreates the dump's own tables only: a table of a later migration would
+    # stay behind (with its rows) while django_migrations forgets it, and `migrate` would fail.
+    extra = sorted(set(connections[alias].introspection.table_names()) - _dump_tables(dump, env))
+    if extra:
+        raise BackupError(
+            "The database has tables the backup does not know (made by later migrations: "
+            f"{', '.join(extra)}). Restore into an empty database instead (dropdb and createdb,"
+            " or DROP SCHEMA public CASCADE; CREATE SCHEMA public;)."
+        )
     # --single-transaction: if anything fails, the database is left as it was.
     _run(
         [

@@ -294,3 +294,27 @@ def test_a_backup_taken_while_people_write_holds_whole_changes_only(
         AuditEntry.objects.filter(activity_id__in=drafts.values("pk"), action="create").count()
         == drafts.count()
     )
+
+
+def test_a_table_of_a_later_migration_never_survives_a_restore_half_forgotten(
+    installation: Path, tmp_path: Path
+) -> None:
+    """After an upgrade the database has tables the backup lacks. SQLite's copy replaces the
+    whole file, so they go; pg_restore --clean would leave them (with rows django_migrations no
+    longer knows, and the next `migrate` would fail on them), so PostgreSQL refuses, saying how
+    to restore into an empty database."""
+    path = take_backup(tmp_path / "backup.tar.gz")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE later_migration_table (id integer PRIMARY KEY)")
+    try:
+        if connection.vendor == "sqlite":
+            restore(path, "--yes")
+            assert "later_migration_table" not in connection.introspection.table_names()
+        else:
+            rows = snapshot()
+            message = refused(path, "--yes")
+            assert "later_migration_table" in message and "empty database" in message
+            assert snapshot() == rows
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS later_migration_table")
