@@ -189,7 +189,7 @@ def backup_create(*, output: Path | None = None, alias: str = DEFAULT_DB_ALIAS) 
     vendor = _vendor(alias)
     if vendor not in DATABASE_FILES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     if output is None:
         output = Path(settings.BASE_DIR) / "var" / "backups" / f"campaigndesk-{stamp}.tar.gz"
     elif output.is_dir():

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from campaigndesk.core.backup import BackupError, backup_restore
+from campaigndesk.core.backup import VENDOR_NAMES, BackupError, backup_restore
 
 
 class Command(BaseCommand):
@@ -28,9 +28,10 @@ class Command(BaseCommand):
             restored = backup_restore(path=options["path"], force=options["yes"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        vendor = VENDOR_NAMES.get(restored.vendor, restored.vendor)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {restored.vendor} database ({restored.tables} tables) and"
+                f"Restored {vendor} database ({restored.tables} tables) and"
                 f" {restored.media_files} media files from {options['path']}."
             )
         )
