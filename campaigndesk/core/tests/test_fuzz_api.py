@@ -37,12 +37,14 @@ def world(request: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(
-            f"API fuzzing: {world.statuses.total()} calls (up to {fuzzing.MAX_EXAMPLES} per "
-            f"operation, as {len(fuzzing.ROLES)} callers); by status: "
-            + ", ".join(f"{status} ×{n}" for status, n in sorted(world.statuses.items()))
-        )
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nAPI fuzzing: {world.statuses.total()} calls (up to {fuzzing.MAX_EXAMPLES} "
+                f"per operation, as {len(fuzzing.ROLES)} callers); by status: "
+                + ", ".join(f"{status} ×{n}" for status, n in sorted(world.statuses.items()))
+            )
 
 
 @schema.parametrize()
@@ -57,6 +59,9 @@ def world(request: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
 )
 def test_api_answers_within_its_schema(case: Any, data: Any, world: fuzzing.World) -> None:
     role = data.draw(st.sampled_from(fuzzing.ROLES), label="role")
+    body = fuzzing.stretch_text(case.body, data)
+    if body is not case.body:
+        case.body = body
     for place in (case.path_parameters, case.query, case.body):
         fuzzing.mix_in_real_ids(place, world, data)
     headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role else {}
