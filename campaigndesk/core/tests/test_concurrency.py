@@ -24,6 +24,7 @@ from django.db import connection
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.core.models import AuditEntry
+from campaigndesk.evaluation.models import Archive
 from campaigndesk.evaluation.tests.builders import walk
 from campaigndesk.onsite.models import DailyReport
 from campaigndesk.org.models import Profile
@@ -206,3 +207,21 @@ def test_fifty_daily_reports_at_once_are_each_stored_once(http_server: str) -> N
         ).count()
         == 50
     )
+
+
+def test_two_archivings_at_once_leave_one_archive_and_one_file(api, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    activity = walk(title="西安并发存档", until="evaluated")
+    managers = [api("hq_manager"), api("hq_manager")]
+
+    responses = at_once(
+        [partial(client.post, f"/activities/{activity.pk}/archive") for client in managers]
+    )
+
+    assert sorted(outcome(r) for r in responses) == [(200, None), (409, "invalid_transition")]
+    archive = Archive.objects.get(activity=activity)
+    # The loser wrote no zip of its own: the only file is the archive's.
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.zip")] == [
+        archive.file.name
+    ]
+    assert AuditEntry.objects.filter(activity_id=activity.pk, action="archive").count() == 1
