@@ -4,18 +4,22 @@ queries whatever the amount of data."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.workflow import Status
+from campaigndesk.core.models import AuditEntry
 from campaigndesk.evaluation.models import Evaluation, EvaluationCost, Lesson, LessonAck
 from campaigndesk.onsite.models import DailyReport, Summary, SummaryKind
 from campaigndesk.org import policies
@@ -229,6 +233,34 @@ def upcoming(*, user: AnyUser, days: int = 45) -> list[Activity]:
         .select_related("market")
         .order_by("start_date", "id")[:30]
     )
+
+
+def overview_cache_seconds() -> int:
+    """How long the overview's body is reused (settings.OVERVIEW_CACHE_SECONDS; 10, none in
+    tests: their rows are often written without an audit row)."""
+    default = 0 if getattr(settings, "TESTING", False) else 10
+    return int(getattr(settings, "OVERVIEW_CACHE_SECONDS", default))
+
+
+def overview_key(*, user: AnyUser, start: date, end: date) -> str:
+    """The overview's cache key. What the overview shows depends on the user's scope only (the
+    filter itself is in the key, so a changed role or market is a new key at once), on the
+    language, the period and the day (and whether it is past 21:00), and on the data: every
+    write leaves an audit row, so the newest audit id changes with every write (one query). Two
+    writers committing out of order on PostgreSQL may leave a page at most the cache's
+    seconds behind; what is late by the clock is, at most, as much late."""
+    now = timezone.now()
+    latest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    parts = [
+        str(policies.activity_scope(user)),
+        get_language() or "",
+        start.isoformat(),
+        end.isoformat(),
+        timezone.localdate(now).isoformat(),
+        str(timezone.localtime(now).time() >= time(21)),
+        str(latest),
+    ]
+    return "overview:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> str | None:

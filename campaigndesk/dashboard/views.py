@@ -8,10 +8,13 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,22 +58,30 @@ def overview(request: PageRequest) -> HttpResponse:
     end = _date(request.GET.get("to"), today)
     if end < start:
         start, end = end, start
-    columns = selectors.board(user=request.user)
-    for column in columns:
-        column["label"] = STAGE_LABELS[column["key"]]
-    return render(
-        request,
-        "dashboard/overview.html",
-        {
-            "columns": columns,
-            "owed": [(OWED_LABELS[o.what], o) for o in selectors.owed(user=request.user)],
-            "upcoming": selectors.upcoming(user=request.user),
-            "figures": selectors.market_figures(user=request.user, start=start, end=end),
-            "start": start,
-            "end": end,
-            "is_hq": policies.is_hq(request.user),
-        },
-    )
+    # The body is the same for everyone of the same scope: kept for a few seconds while no
+    # write happened (selectors.overview_key), so a busy HQ does not recompute it per view.
+    seconds = selectors.overview_cache_seconds()
+    key = selectors.overview_key(user=request.user, start=start, end=end) if seconds else ""
+    body = cache.get(key) if key else None
+    if body is None:
+        columns = selectors.board(user=request.user)
+        for column in columns:
+            column["label"] = STAGE_LABELS[column["key"]]
+        body = render_to_string(
+            "dashboard/_overview_body.html",
+            {
+                "columns": columns,
+                "owed": [(OWED_LABELS[o.what], o) for o in selectors.owed(user=request.user)],
+                "upcoming": selectors.upcoming(user=request.user),
+                "figures": selectors.market_figures(user=request.user, start=start, end=end),
+                "start": start,
+                "end": end,
+            },
+            request=request,
+        )
+        if key:
+            cache.set(key, str(body), seconds)
+    return render(request, "dashboard/overview.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 
 
 @login_required
