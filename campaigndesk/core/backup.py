@@ -329,16 +329,26 @@ def _restore_sqlite(alias: str, dump: Path) -> None:
         raise BackupError("Restore must not run inside a transaction.")
     source = sqlite3.connect(dump)
     try:
+        # Read it through first: a damaged copy is refused before one page of the live database
+        # is replaced.
+        problem = source.execute("PRAGMA integrity_check").fetchone()[0]
+        if problem != "ok":
+            raise BackupError(f"The database in the backup cannot be restored: {problem}")
         # The backup API replaces the live database page by page under one write lock: other
         # connections see the old database or the new one, never a mix.
         source.backup(connection.connection)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"The database in the backup cannot be restored: {error}") from error
     finally:
         source.close()
 
 
 def _dump_tables(dump: Path, env: dict[str, str]) -> set[str]:
     """The tables a pg_dump archive creates, from its table of contents."""
-    listing = _run(["pg_restore", "--list", str(dump)], env)
+    try:
+        listing = _run(["pg_restore", "--list", str(dump)], env)
+    except BackupError as error:
+        raise BackupError(f"The database in the backup cannot be restored: {error}") from error
     tables = set()
     for line in listing.splitlines():
         # "214; 1259 44104 TABLE public foo_bar owner"

@@ -318,3 +318,30 @@ def test_a_table_of_a_later_migration_never_survives_a_restore_half_forgotten(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS later_migration_table")
+
+
+def test_a_database_copy_that_cannot_be_restored_changes_nothing(
+    installation: Path, tmp_path: Path
+) -> None:
+    """The manifest matches, but the database copy itself is garbage (made so by a broken disk
+    before the backup was hashed): the restore fails before the database or a file changes."""
+    path = take_backup(tmp_path / "backup.tar.gz")
+    Activity.objects.filter(status="archived").update(title="备份后的修改")
+    (installation / "stray.txt").write_text("after the backup")
+    rows, files = snapshot(), media_hashes(installation)
+    ours = backup.DATABASE_FILES[connection.vendor]
+
+    def garble(members: dict[str, bytes]) -> None:
+        members[ours] = members[ours][:4096] + b"\0garbage" * 4096
+        manifest = json.loads(members["manifest.json"])
+        for entry in manifest["files"]:
+            if entry["name"] == ours:
+                entry["size"] = len(members[ours])
+                entry["sha256"] = hashlib.sha256(members[ours]).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    message = refused(repack(path, tmp_path / "garbled.tar.gz", garble), "--yes")
+
+    assert "The database in the backup cannot be restored" in message
+    assert snapshot() == rows
+    assert media_hashes(installation) == files
