@@ -159,7 +159,9 @@ def _bots(s: Scale, n: int) -> None:
 
 
 API: dict[str, Case] = {
-    # session-less: token (1), user + profile (1); count (1), page (1), budget lines (1)
+    # Every endpoint starts with "token+user": the bearer token with its user and profile, one
+    # query. `queries` names the rest; "activity (3)" is activity_get: the activity with its
+    # market, creator and template, its budget lines, the template's sections.
     "GET /activities": Case(
         path=lambda s: "/activities",
         rows=lambda s, n: s.activities(n),
@@ -365,7 +367,8 @@ API["GET /analytics/daily-visitors"] = Case(
 )
 
 PAGES: dict[str, Case] = {
-    # session (1), user + profile (1), header: unread count, delegations (2)
+    # Every page starts with the session and the user (2) and, when it extends the base
+    # template, the header's unread count and today's delegations (2): "session, user, header".
     "activities:detail (attachments)": Case(
         setup=_reports_to_attach,
         path=lambda s: f"/activities/{_a(s).pk}/",
