@@ -345,3 +345,16 @@ def test_a_database_copy_that_cannot_be_restored_changes_nothing(
     assert "The database in the backup cannot be restored" in message
     assert snapshot() == rows
     assert media_hashes(installation) == files
+
+
+def test_a_backup_of_a_newer_version_is_refused(installation: Path, tmp_path: Path) -> None:
+    path = take_backup(tmp_path / "backup.tar.gz")
+
+    def from_the_future(members: dict[str, bytes]) -> None:
+        manifest = json.loads(members["manifest.json"])
+        manifest["migrations"]["activities"].append("9999_from_a_later_release")
+        members["manifest.json"] = json.dumps(manifest).encode()
+
+    message = refused(repack(path, tmp_path / "newer.tar.gz", from_the_future), "--yes")
+
+    assert "newer version" in message and "activities.9999_from_a_later_release" in message
