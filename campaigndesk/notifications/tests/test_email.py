@@ -35,6 +35,7 @@ ZH = {
     "submitted": "活动方案已提交",
     "resubmitted": "活动方案已细化上报",
     "lead_time_exception": "已批准提前期例外",
+    "budget_cap": "预算超出上限",
 }
 
 
