@@ -3,9 +3,10 @@ search.
 
 Full-text matching runs on `segmented` (the words jieba finds, lower-cased, joined by spaces):
 on SQLite through the FTS5 table `search_document_fts`, an external-content index of this table
-kept in step by triggers; on PostgreSQL through a GIN index on `to_tsvector('simple',
-segmented)`. Both are created by migration 0002. A later migration that makes SQLite rebuild
-this table (altering a column) drops the triggers: recreate them there.
+kept in step by triggers; on PostgreSQL through a GIN index on the generated column
+`search_vector` = `to_tsvector('simple', segmented)` (migration 0003; the column is not a model
+field: the database fills it). A later migration that makes SQLite rebuild this table (altering
+a column) drops the triggers: recreate them there.
 """
 
 from __future__ import annotations

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
+from campaigndesk.core.models import AuditEntry
 from campaigndesk.org import policies
 from campaigndesk.search.highlight import marked, snippet
 from campaigndesk.search.models import Audience, DocumentType, SearchDocument
@@ -116,18 +121,17 @@ def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
         )
         return count, ranked, rest, [match]
     if connection.vendor == "postgresql":
-        # The GIN index on this very expression finds the matches; ts_rank re-reads the text,
-        # so it runs over the window's rows only.
-        vector = "to_tsvector('simple', {}.segmented)"
+        # The GIN index on the stored vector (migration 0003) finds the matches; the window is
+        # ranked on the same stored vector.
         query = "plainto_tsquery('simple', %s)"
         words = " ".join(terms)
-        where = f"{vector.format('search_document')} @@ {query}{scope}"
+        where = f"search_document.search_vector @@ {query}{scope}"
         count = f"SELECT COUNT(*) FROM search_document WHERE {where}"
         ranked = (
-            f"SELECT {columns} FROM (SELECT search_document.id, search_document.segmented"
+            f"SELECT {columns} FROM (SELECT search_document.id, search_document.search_vector"
             f" FROM search_document WHERE {where} ORDER BY search_document.id DESC"
             f" LIMIT {RANK_WINDOW}) AS c JOIN search_document d ON d.id = c.id"
-            f" ORDER BY ts_rank({vector.format('c')}, {query}) DESC, c.id DESC"
+            f" ORDER BY ts_rank(c.search_vector, {query}) DESC, c.id DESC"
             " LIMIT %s OFFSET %s"
         )
         rest = (
@@ -138,12 +142,44 @@ def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
     raise NotImplementedError(f"search on {connection.vendor}")
 
 
+def count_cache_seconds() -> int:
+    """How long a query's count is reused (settings.SEARCH_COUNT_CACHE_SECONDS; 10, none in
+    tests: their rows are often written without an audit row)."""
+    default = 0 if getattr(settings, "TESTING", False) else 10
+    return int(getattr(settings, "SEARCH_COUNT_CACHE_SECONDS", default))
+
+
+def _count(sql: str, params: list[Any]) -> int:
+    """The number of matches. Counting a common word reads every matching row; paging through
+    its hits would count again each time. So the count is kept a few seconds under a key made
+    of the very SQL and parameters (the words and the scope) and of the newest audit id: every
+    write leaves an audit row in the transaction that re-indexes what it wrote, so a write
+    makes a new key at once (two writers committing out of order on PostgreSQL: at most the
+    cache's seconds behind)."""
+    seconds = count_cache_seconds()
+    key = ""
+    if seconds:
+        latest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        raw = json.dumps([connection.alias, sql, params, latest], default=str)
+        key = "search-count:" + hashlib.sha256(raw.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return int(cached)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count = int(cursor.fetchone()[0])
+    if key:
+        cache.set(key, count, seconds)
+    return count
+
+
 def search_results_for(
     *, user: AbstractBaseUser | AnonymousUser, query: str, page: int = 1
 ) -> SearchResults:
     """The page `page` of the documents `user` may see that hold every word of `query`, best
     ranked first (see RANK_WINDOW), each with a snippet. Two queries (the count, the page),
-    however many hits."""
+    however many hits; with the count cache on, the newest audit id, and the count only when
+    it is not kept."""
     terms = query_tokens(query)
     scope = _scope_sql(search_scope(user)) if terms else None
     if scope is None:
@@ -152,9 +188,7 @@ def search_results_for(
     count_sql, ranked_sql, rest_sql, params = _queries(terms, scope_sql)
     # The ranked SQL names the words twice on PostgreSQL (the match and the rank).
     where_params = [*params, *scope_params]
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, where_params)
-        count = int(cursor.fetchone()[0])
+    count = _count(count_sql, where_params)
     offset = (page - 1) * PAGE_SIZE
     rows: list[Any] = []
     if offset < count:
