@@ -133,7 +133,7 @@ def _values(label: str, attribute: str) -> list[Any]:
     except LookupError:
         return []
     values = model._default_manager.order_by("pk").values_list(attribute, flat=True)
-    return sorted(set(values), key=str)[:40]
+    return list(dict.fromkeys(values))[:40]
 
 
 def build_world() -> World:
@@ -168,11 +168,38 @@ def build_world() -> World:
         market="SN",
         notification_kinds=["decision"],
     )
+    for head in ("sn_head", "ha_head"):
+        _attach_photo(people[head])
     tokens = {
         role: ApiToken.issue(user=people[role], days=1)[1] for role in ROLES if role is not None
     }
     ids = {name: _values(*source) for name, source in ID_SOURCES.items()}
+    # One activity of each market in each status it reached (SN, HA, SC; draft … archived).
+    first: dict[tuple[str, str], int] = {}
+    rows = Activity.objects.order_by("pk").values_list("market__code", "status", "pk")
+    for code, status, pk in rows:
+        first.setdefault((code, status), pk)
+    ids["activity_id"] = sorted(first.values())
     return World(tokens=tokens, ids={name: values for name, values in ids.items() if values})
+
+
+def _attach_photo(head: Any) -> None:
+    """A photo on the latest activity of the head's market that is on site or later."""
+    from campaigndesk.activities.models import Activity
+    from campaigndesk.attachments.samples import sample_image
+    from campaigndesk.attachments.services import attachment_upload
+    from campaigndesk.core.errors import DomainError
+
+    for activity in Activity.objects.filter(
+        market=head.profile.market, status__in=["on_site", "wrapped_up", "evaluated"]
+    ).order_by("-pk")[:3]:
+        try:
+            attachment_upload(
+                activity_id=activity.pk, by=head, file=sample_image(), name="现场.jpg", kind="photo"
+            )
+            return
+        except DomainError:
+            continue
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -24,9 +25,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(request: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[fuzzing.World]:
-    """Seeded once for the module; every write of the module is rolled back at its end."""
-    with django_db_blocker.unblock(), fuzzing.in_process_requests() as crashes:
+def world(
+    request: Any,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[fuzzing.World]:
+    """Seeded once for the module; every write of the module is rolled back at its end, and
+    uploaded files land in a temporary directory."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("fuzz-media")))
+    with media, django_db_blocker.unblock(), fuzzing.in_process_requests() as crashes:
         outer = transaction.atomic()
         outer.__enter__()
         try:
