@@ -19,6 +19,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
+from django.test import TestCase
 from django.utils import timezone
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -137,6 +138,27 @@ def _values(label: str, attribute: str) -> list[Any]:
 
 
 def build_world() -> World:
+    """The seeded world and its real ids. The module's transaction never commits, so what the
+    services defer to the commit (the notifications of every step) runs at the seed's end."""
+    from campaigndesk.activities.models import Activity
+    from campaigndesk.notifications.models import Notification
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tokens = _seed()
+    ids = {name: _values(*source) for name, source in ID_SOURCES.items()}
+    # One activity of each market in each status it reached (SN, HA, SC; draft … archived).
+    first: dict[tuple[str, str], int] = {}
+    rows = Activity.objects.order_by("pk").values_list("market__code", "status", "pk")
+    for code, status, pk in rows:
+        first.setdefault((code, status), pk)
+    ids["activity_id"] = sorted(first.values())
+    # Each caller's first notification (the others' are 404 to it).
+    inbox = Notification.objects.order_by("pk").values_list("recipient__username", "pk")
+    ids["notification_id"] = sorted(dict(reversed(list(inbox))).values())
+    return World(tokens=tokens, ids={name: values for name, values in ids.items() if values})
+
+
+def _seed() -> dict[str, str]:
     """The demo organisation with its history (activities in every status of every market),
     a draft and a published briefing, a playbook, an export job, a group bot, and one token
     per role."""
@@ -170,17 +192,7 @@ def build_world() -> World:
     )
     for head in ("sn_head", "ha_head"):
         _attach_photo(people[head])
-    tokens = {
-        role: ApiToken.issue(user=people[role], days=1)[1] for role in ROLES if role is not None
-    }
-    ids = {name: _values(*source) for name, source in ID_SOURCES.items()}
-    # One activity of each market in each status it reached (SN, HA, SC; draft … archived).
-    first: dict[tuple[str, str], int] = {}
-    rows = Activity.objects.order_by("pk").values_list("market__code", "status", "pk")
-    for code, status, pk in rows:
-        first.setdefault((code, status), pk)
-    ids["activity_id"] = sorted(first.values())
-    return World(tokens=tokens, ids={name: values for name, values in ids.items() if values})
+    return {role: ApiToken.issue(user=people[role], days=1)[1] for role in ROLES if role}
 
 
 def _attach_photo(head: Any) -> None:

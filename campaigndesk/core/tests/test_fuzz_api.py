@@ -50,7 +50,9 @@ def world(
         with capture.global_and_fixture_disabled():
             reporter.write_line(
                 f"\nAPI fuzzing: {world.statuses.total()} calls (up to {fuzzing.MAX_EXAMPLES} "
-                f"per operation, as {len(fuzzing.ROLES)} callers); by status: "
+                f"per operation, as {len(fuzzing.ROLES)} callers, real ids of "
+                f"{', '.join(f'{name} ×{len(v)}' for name, v in sorted(world.ids.items()))}); "
+                "by status: "
                 + ", ".join(f"{status} ×{n}" for status, n in sorted(world.statuses.items()))
             )
 
