@@ -193,41 +193,37 @@ def _nul_paths(value: Any, where: str) -> list[str]:
     return found
 
 
-def nul_fields(request: HttpRequest, path_values: dict[str, Any]) -> list[str]:
+def nul_fields(request: HttpRequest) -> list[str]:
     """The path parameters, query parameters and JSON body fields that hold a NUL character:
     PostgreSQL refuses to store or even compare such text, and no user types one."""
+    path_values = request.resolver_match.kwargs if request.resolver_match else {}
     found = [name for name, value in path_values.items() if isinstance(value, str) and NUL in value]
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in value for value in values):
             found.append(key.replace(NUL, "") or "query")
-    # Only JSON bodies: reading a multipart body here would bypass its upload handlers.
     if request.content_type == "application/json" and b"\\u0000" in request.body:
-        with contextlib.suppress(ValueError):  # not JSON: the API's parsing answers 400
+        with contextlib.suppress(ValueError):  # not JSON: the API's parsing answered 400
             found += _nul_paths(json.loads(request.body), "")
     return found
 
 
-def refuse_nul_characters(api: NinjaAPI) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A decorator of every operation (before its input is parsed): text with a NUL character
-    is refused with 422 validation_error naming the fields, as the pages' forms refuse it, on
-    every database alike (PostgreSQL would fail with a 500 instead)."""
+def refuse_nul_characters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorates every operation (after authentication and parsing, before the handler): text
+    with a NUL character is refused with 422 validation_error naming the fields, as the pages'
+    forms refuse it, on every database alike (PostgreSQL failed with a 500 instead)."""
 
-    def decorate(run: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(run)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            fields = nul_fields(request, kwargs)
-            if fields:
-                reason = _("Text may not contain NUL characters.")
-                return error_response(api, request, ValidationFailed(dict.fromkeys(fields, reason)))
-            return run(request, *args, **kwargs)
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        fields = nul_fields(request)
+        if fields:
+            raise ValidationFailed(dict.fromkeys(fields, _("Text may not contain NUL characters.")))
+        return view(request, *args, **kwargs)
 
-        return checked
-
-    return decorate
+    return checked
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    api.add_decorator(refuse_nul_characters(api), mode="view")
+    api.add_decorator(refuse_nul_characters, mode="operation")
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:

@@ -68,3 +68,9 @@ def test_text_that_merely_spells_the_escape_is_accepted(api: Any) -> None:
     response = _client(api, "sn_head").get("/api/v1/activities", {"market": "\\u0000"})
     assert response.status_code == 200, response.content
     assert response.json()["count"] == 0
+
+
+def test_without_a_token_a_nul_character_is_still_401() -> None:
+    response = Client().get("/api/v1/activities", {"market": "S\x00N"})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
