@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 # when the lock file or pyproject.toml changes.
 STAMP = $(VENV)/.installed
 
-.PHONY: install run test lint format messages vendor clean
+.PHONY: install run test fuzz lint format messages vendor clean bench run-prod
 
 install: $(STAMP)
 
@@ -93,7 +93,6 @@ WORKERS ?= 2
 TASK_WORKERS ?= 1
 PORT ?= 8000
 BIND ?= 0.0.0.0
-.PHONY: bench run-prod
 run-prod: install
 	test -n "$$DATABASE_URL" || { echo "run-prod: set DATABASE_URL=postgres://…" >&2; exit 1; }
 	$(BIN)/python manage.py migrate --noinput
