@@ -177,6 +177,7 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 # stranger can lock a known account for 15 minutes — is bounded and visible in the admin.
 # Tests log in thousands of times: axes is off there, and on in its own tests (override_settings).
 AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
