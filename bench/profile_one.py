@@ -83,9 +83,14 @@ def main() -> None:
 
         last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
         body = json.dumps({"period_start": month.isoformat(), "period_end": last.isoformat()})
+        profiler = cProfile.Profile() if use_cprofile else None
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
+            if profiler:
+                profiler.enable()
             response = client.post("/api/v1/briefings", body, "application/json", **token)
+            if profiler:
+                profiler.disable()
             elapsed = time.perf_counter() - t0
         sql_time = sum(float(q["time"]) for q in ctx.captured_queries)
         print(
@@ -94,6 +99,9 @@ def main() -> None:
         )
         for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:8]:
             print(f"   {float(q['time']) * 1000:7.1f} ms  {q['sql'][:400]}")
+        if profiler:
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("TOP", "25")))
     djtool.cleanup()
 
 
