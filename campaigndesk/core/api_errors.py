@@ -115,8 +115,9 @@ ERROR_SCHEMA = "ErrorOut"
 def possible_errors(path: str, method: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses the API's machinery can answer an operation with, derived from its
     shape: any input can be malformed (400) or out of range (422); a token can be missing
-    (401); a path names an object that may not exist or be hidden (404); a write may be refused
-    to the role (403), name a missing object in its body (404) or not fit the state (409)."""
+    (401); a path names an object that may not exist or be hidden (404); a write with input may
+    be refused to the role (403), name a missing object (404) or not fit the state (409). (A
+    write without any input, like `DELETE /auth/token`, acts on the caller alone.)"""
     has_input = bool(operation.get("parameters")) or "requestBody" in operation
     authenticated = bool(operation.get("security"))
     write = method in WRITE_METHODS
@@ -125,12 +126,10 @@ def possible_errors(path: str, method: str, operation: dict[str, Any]) -> set[in
         statuses |= {400, 422}
     if authenticated:
         statuses.add(401)
-        if write:
-            statuses.add(403)
-    if "{" in path or (authenticated and write):
+    if "{" in path:
         statuses.add(404)
     if authenticated and write and has_input:
-        statuses.add(409)
+        statuses |= {403, 404, 409}
     return statuses
 
 

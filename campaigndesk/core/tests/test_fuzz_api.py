@@ -115,6 +115,7 @@ def test_what_a_router_declares_is_kept_and_only_possible_errors_are_added() -> 
         "paths": {
             "/token": {"post": {"requestBody": {}, "responses": {200: {}, 401: declared}}},
             "/health": {"get": {"responses": {200: {}}}},
+            "/session": {"delete": {"security": [{"BearerToken": []}], "responses": {204: {}}}},
             "/things/{thing_id}": {
                 "get": {"parameters": [{}], "security": [{"BearerToken": []}], "responses": {}},
                 "delete": {"parameters": [{}], "security": [{"BearerToken": []}], "responses": {}},
@@ -126,6 +127,7 @@ def test_what_a_router_declares_is_kept_and_only_possible_errors_are_added() -> 
     assert paths["/token"]["post"]["responses"][401] is declared
     assert set(paths["/token"]["post"]["responses"]) == {200, 400, 401, 422}
     assert set(paths["/health"]["get"]["responses"]) == {200}
+    assert set(paths["/session"]["delete"]["responses"]) == {204, 401}
     assert set(paths["/things/{thing_id}"]["get"]["responses"]) == {400, 401, 404, 422}
     assert set(paths["/things/{thing_id}"]["delete"]["responses"]) == {400, 401, 403, 404, 409, 422}
     assert "ErrorOut" in document["components"]["schemas"]
