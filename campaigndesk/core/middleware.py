@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
@@ -71,3 +72,35 @@ class ContentSecurityPolicyMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class NulCharacterMiddleware:
+    """PostgreSQL can neither store nor compare text holding a NUL character, so a page request
+    carrying one in its query string or form fields is answered 400 with a page that says why,
+    on every database alike (the API answers 422 naming the field itself). Multipart bodies are
+    left to the views: their forms refuse NUL, and reading them here would bypass the upload
+    size guard."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX) and self._has_nul(request):
+            return render(
+                request,
+                "400.html",
+                {"message": _("Text may not contain NUL characters.")},
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        fields = [request.GET]
+        if request.content_type == "application/x-www-form-urlencoded":
+            fields.append(request.POST)
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for query in fields
+            for key, values in query.lists()
+        )
