@@ -34,9 +34,7 @@ def login(user, username: str) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def post_photo(
-    client: Client, activity: Activity, data: bytes, name: str = "现场.jpg"
-) -> Any:
+def post_photo(client: Client, activity: Activity, data: bytes, name: str = "现场.jpg") -> Any:
     upload = sample_image() if data == b"" else io.BytesIO(data)
     upload.name = name
     return client.post(
