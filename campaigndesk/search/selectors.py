@@ -109,11 +109,12 @@ def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
         source = f"{fts} JOIN search_document ON search_document.id = {fts}.rowid" if scope else fts
         where = f"{fts} MATCH %s{scope}"
         count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
+        # The window ranked and cut to the page first; the page's rows read after.
         ranked = (
-            f"SELECT {columns} FROM (SELECT {fts}.rowid AS id, bm25({fts}) AS score"
-            f" FROM {source} WHERE {where} ORDER BY {fts}.rowid DESC LIMIT {RANK_WINDOW}) AS c"
+            f"SELECT {columns} FROM (SELECT w.id, w.score FROM (SELECT {fts}.rowid AS id,"
+            f" bm25({fts}) AS score FROM {source} WHERE {where} ORDER BY {fts}.rowid DESC"
+            f" LIMIT {RANK_WINDOW}) AS w ORDER BY w.score, w.id DESC LIMIT %s OFFSET %s) AS c"
             " JOIN search_document d ON d.id = c.id ORDER BY c.score, c.id DESC"
-            " LIMIT %s OFFSET %s"
         )
         rest = (
             f"SELECT {plain} FROM {fts} JOIN search_document ON search_document.id = {fts}.rowid"
@@ -128,11 +129,11 @@ def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
         where = f"search_document.search_vector @@ {query}{scope}"
         count = f"SELECT COUNT(*) FROM search_document WHERE {where}"
         ranked = (
-            f"SELECT {columns} FROM (SELECT search_document.id, search_document.search_vector"
-            f" FROM search_document WHERE {where} ORDER BY search_document.id DESC"
-            f" LIMIT {RANK_WINDOW}) AS c JOIN search_document d ON d.id = c.id"
-            f" ORDER BY ts_rank(c.search_vector, {query}) DESC, c.id DESC"
-            " LIMIT %s OFFSET %s"
+            f"SELECT {columns} FROM (SELECT w.id, ts_rank(w.search_vector, {query}) AS score"
+            " FROM (SELECT search_document.id, search_document.search_vector FROM search_document"
+            f" WHERE {where} ORDER BY search_document.id DESC LIMIT {RANK_WINDOW}) AS w"
+            " ORDER BY score DESC, w.id DESC LIMIT %s OFFSET %s) AS c"
+            " JOIN search_document d ON d.id = c.id ORDER BY c.score DESC, c.id DESC"
         )
         rest = (
             f"SELECT {plain} FROM search_document WHERE {where}"
@@ -186,7 +187,6 @@ def search_results_for(
         return SearchResults(items=[], count=0, page=page, page_size=PAGE_SIZE, terms=terms)
     scope_sql, scope_params = scope
     count_sql, ranked_sql, rest_sql, params = _queries(terms, scope_sql)
-    # The ranked SQL names the words twice on PostgreSQL (the match and the rank).
     where_params = [*params, *scope_params]
     count = _count(count_sql, where_params)
     offset = (page - 1) * PAGE_SIZE
@@ -194,7 +194,8 @@ def search_results_for(
     if offset < count:
         if offset < RANK_WINDOW:
             sql = ranked_sql
-            page_params = where_params + (params if connection.vendor == "postgresql" else [])
+            # PostgreSQL's ranked SQL names the words once more, first (the rank).
+            page_params = (params if connection.vendor == "postgresql" else []) + where_params
         else:
             sql, page_params = rest_sql, where_params
         rows = list(SearchDocument.objects.raw(sql, [*page_params, PAGE_SIZE, offset]))
