@@ -98,7 +98,9 @@ def reference_pack(*, activity: Activity) -> dict[str, Any]:
     window = Q()
     for year, month in months:
         if year == last_year:
-            window |= Q(start_date__year=year, start_date__month=month)
+            # A range (not __year/__month), so the (market, status, start_date) index serves.
+            following = date(year + month // 12, month % 12 + 1, 1)
+            window |= Q(start_date__gte=date(year, month, 1), start_date__lt=following)
     same_period = candidates.filter(window).first() if window else None
     found = [a for a in (previous, same_period) if a is not None]
     summaries = {
