@@ -179,9 +179,6 @@ class Activity(TimeStampedModel):
             models.Index(fields=["market", "status", "start_date"], name="activity_market_status"),
             models.Index(fields=["status", "start_date"], name="activity_status_start"),
             models.Index(fields=["-start_date", "-id"], name="activity_list_order"),
-            # A market's activities newest first (a market's list; the reference pack's
-            # "previous", found by reading back from a date and stopping at the first).
-            models.Index(fields=["market", "-start_date", "-id"], name="activity_market_order"),
         ]
         constraints = [
             models.CheckConstraint(
