@@ -3,24 +3,17 @@ with the camera input and sees its thumbnail — no sideways scrolling, no scrip
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.attachments.models import Attachment
 from campaigndesk.attachments.samples import sample_image
-from campaigndesk.conftest import approved_activity
 from campaigndesk.core.demo import seed_demo
+from campaigndesk.evaluation.tests.builders import walk
 from campaigndesk.onsite.models import DailyReport
-from campaigndesk.preparation.services import (
-    activity_start_onsite,
-    support_team_publish,
-    support_team_save,
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,29 +25,7 @@ PHONE = {"width": 390, "height": 844}
 def live(transactional_db: None, live_server, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     seed_demo(walkthrough=False)
-    manager = User.objects.get(username="hq_manager")
-    activity = approved_activity(title=TITLE, days=30)
-
-    def at(day, hour):  # type: ignore[no-untyped-def]
-        return timezone.make_aware(datetime.combine(day, time(hour)))
-
-    support_team_save(
-        activity_id=activity.pk,
-        by=manager,
-        name="",
-        lead="support_zhao",
-        members=[
-            {
-                "username": "support_zhao",
-                "role": "support",
-                "duty": "咨询",
-                "depart_at": at(activity.start_date, 7),
-                "return_at": at(activity.end_date, 20),
-            }
-        ],
-    )
-    support_team_publish(activity_id=activity.pk, by=manager)
-    activity_start_onsite(activity_id=activity.pk, by=User.objects.get(username="sn_head"))
+    walk(title=TITLE, start=timezone.localdate(), days=30, until="on_site")
     return live_server
 
 
