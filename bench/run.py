@@ -172,22 +172,33 @@ def postgres_database(args: argparse.Namespace, port: int) -> Iterator[str]:
         " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         " -c shared_buffers=512MB -c work_mem=16MB"
     )
-    subprocess.run(
-        [
-            *as_pg,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(PG_ROOT / f"log-{port}"),
-            "-o",
-            options,
-            "start",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
+    # A server already running on this data (started by hand to look into it) is used as it
+    # is, and left running.
+    running = (
+        subprocess.run(
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "status"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ).returncode
+        == 0
     )
+    if not running:
+        subprocess.run(
+            [
+                *as_pg,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(PG_ROOT / f"log-{port}"),
+                "-o",
+                options,
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     try:
         if fresh:
             subprocess.run(
@@ -207,11 +218,12 @@ def postgres_database(args: argparse.Namespace, port: int) -> Iterator[str]:
         generate(django_env(url), args, data.with_suffix(".done"))
         yield url
     finally:
-        subprocess.run(
-            [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-        )
+        if not running:
+            subprocess.run(
+                [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
 
 
 # --- servers -----------------------------------------------------------------------------------
