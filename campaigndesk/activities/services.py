@@ -4,7 +4,7 @@ the status, and the input, then writes the change and one audit row."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -32,6 +32,7 @@ from campaigndesk.core.errors import (
     UnansweredOpinions,
     ValidationFailed,
 )
+from campaigndesk.core.money import clean_amount
 from campaigndesk.finance.services import budget_check_for_approval, finance_alert_over_cap
 from campaigndesk.notifications.models import Kind
 from campaigndesk.notifications.services import notify_activity
@@ -40,7 +41,6 @@ from campaigndesk.org.roles import Role
 from campaigndesk.org.selectors import active_users_with_role, market_heads_of
 from campaigndesk.reviews.models import OpinionItem, ReviewRound
 
-MAX_AMOUNT = Decimal("999999999999.99")
 MAX_SECTION_CHARS = 20_000
 STAFFING_ROLES = ("expert", "planner", "support", "market")
 
@@ -99,33 +99,6 @@ def _clean_text(
     elif len(text) > max_length:
         errors[name] = _("At most %(n)s characters.") % {"n": max_length}
     return text
-
-
-def _clean_amount(
-    value: Any, *, name: str, errors: dict[str, str], required: bool = True
-) -> Decimal | None:
-    if value is None or value == "":
-        if required:
-            errors[name] = _("This field is required.")
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors[name] = _("Enter an amount such as 12500.00.")
-        return None
-    if not amount.is_finite():
-        errors[name] = _("Enter an amount such as 12500.00.")
-        return None
-    if amount < 0:
-        errors[name] = _("Must not be negative.")
-        return None
-    if amount > MAX_AMOUNT:
-        errors[name] = _("Too large.")
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        errors[name] = _("At most two decimal places.")
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 def _clean_count(value: Any, *, name: str, errors: dict[str, str]) -> int | None:
@@ -226,7 +199,7 @@ def _clean_proposal(
                     max_length=120,
                     required=True,
                 )
-                amount = _clean_amount(line.get("amount"), name=f"{prefix}.amount", errors=errors)
+                amount = clean_amount(line.get("amount"), name=f"{prefix}.amount", errors=errors)
                 clean_lines.append({"category": category, "item": item, "amount": amount})
             if len(clean_lines) > 200:
                 errors["budget"] = _("At most 200 budget lines.")
@@ -245,7 +218,7 @@ def _clean_proposal(
                     targets.get("attendance"), name="targets.attendance", errors=errors
                 ),
                 "leads": _clean_count(targets.get("leads"), name="targets.leads", errors=errors),
-                "sales": _clean_amount(
+                "sales": clean_amount(
                     targets.get("sales"), name="targets.sales", errors=errors, required=False
                 ),
             }

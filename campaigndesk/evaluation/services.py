@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -28,14 +28,13 @@ from campaigndesk.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from campaigndesk.core.money import clean_amount
 from campaigndesk.evaluation.archive import build_zip
 from campaigndesk.evaluation.models import Archive, Evaluation, EvaluationCost, Lesson, LessonAck
 from campaigndesk.notifications.models import Kind
 from campaigndesk.notifications.services import notify_activity
 from campaigndesk.org import policies
 from campaigndesk.org.roles import MARKET_ROLES, Role
-
-MAX_MONEY = Decimal("999999999999.99")
 
 
 def _is_finance(user: User) -> bool:
@@ -64,16 +63,13 @@ def _clean_costs(costs: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
             errors[f"costs.{index}.category"] = _("Choose one of: %(choices)s.") % {
                 "choices": ", ".join(BudgetCategory.values)
             }
-        try:
-            amount = Decimal(str(cost.get("amount") if isinstance(cost, dict) else ""))
-        except (InvalidOperation, ValueError):
-            errors[f"costs.{index}.amount"] = _("Enter an amount such as 12500.00.")
-            continue
-        if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
-            errors[f"costs.{index}.amount"] = _("Must not be negative.")
-        elif amount != amount.quantize(Decimal("0.01")):
-            errors[f"costs.{index}.amount"] = _("At most two decimal places.")
-        clean.append({"category": category, "amount": amount})
+        amount = clean_amount(
+            cost.get("amount") if isinstance(cost, dict) else None,
+            name=f"costs.{index}.amount",
+            errors=errors,
+        )
+        if amount is not None:
+            clean.append({"category": category, "amount": amount})
     return clean
 
 
@@ -185,15 +181,9 @@ def evaluation_complete(
                 errors[name] = _("Must not be negative.")
         except (TypeError, ValueError):
             errors[name] = _("Enter a whole number.")
-    try:
-        amount = Decimal(str(sales if sales not in (None, "") else "0"))
-        if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
-            errors["sales"] = _("Must not be negative.")
-        elif amount != amount.quantize(Decimal("0.01")):
-            errors["sales"] = _("At most two decimal places.")
-    except (InvalidOperation, ValueError):
-        errors["sales"] = _("Enter an amount such as 12500.00.")
-        amount = Decimal(0)
+    amount = clean_amount(
+        sales if sales not in (None, "") else "0", name="sales", errors=errors
+    ) or Decimal(0)
     notes = (notes or "").strip()
     if len(notes) > 20_000:
         errors["notes"] = _("At most %(n)s characters.") % {"n": 20_000}

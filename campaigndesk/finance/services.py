@@ -3,7 +3,7 @@ a soft cap; the approval asks `budget_check_for_approval` inside its own transac
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -23,6 +23,7 @@ from campaigndesk.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from campaigndesk.core.money import clean_amount
 from campaigndesk.core.templatetags.campaigndesk import money
 from campaigndesk.finance import selectors
 from campaigndesk.finance.models import QUARTER_FIELDS, BudgetCap, FinanceSignoff, MarketBudget
@@ -32,36 +33,8 @@ from campaigndesk.org import policies
 from campaigndesk.org.models import Market
 from campaigndesk.org.selectors import reviewers_of
 
-MAX_AMOUNT = Decimal("999999999999.99")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_REASON = 2000
-
-
-def _amount(
-    value: Any, *, name: str, errors: dict[str, str], required: bool = False
-) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[name] = _("This field is required.")
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors[name] = _("Enter an amount such as 12500.00.")
-        return None
-    if not amount.is_finite():
-        errors[name] = _("Enter an amount such as 12500.00.")
-        return None
-    if amount < 0:
-        errors[name] = _("Must not be negative.")
-        return None
-    if amount > MAX_AMOUNT:
-        errors[name] = _("Too large.")
-        return None
-    if amount != amount.quantize(selectors.CENT):
-        errors[name] = _("At most two decimal places.")
-        return None
-    return amount.quantize(selectors.CENT)
 
 
 def _clean_budget(
@@ -77,7 +50,7 @@ def _clean_budget(
             "low": MIN_YEAR,
             "high": MAX_YEAR,
         }
-    clean_total = _amount(total, name="total", errors=errors, required=True)
+    clean_total = clean_amount(total, name="total", errors=errors)
     clean_caps: list[dict[str, Any]] = []
     seen: set[str] = set()
     if not isinstance(caps, list):
@@ -94,8 +67,8 @@ def _clean_budget(
         elif category in seen:
             errors[f"{prefix}.category"] = _("This category already has a cap.")
         seen.add(category)
-        soft = _amount(cap.get("soft"), name=f"{prefix}.soft", errors=errors)
-        hard = _amount(cap.get("hard"), name=f"{prefix}.hard", errors=errors)
+        soft = clean_amount(cap.get("soft"), name=f"{prefix}.soft", errors=errors, required=False)
+        hard = clean_amount(cap.get("hard"), name=f"{prefix}.hard", errors=errors, required=False)
         if soft is not None and hard is not None and soft > hard:
             errors[f"{prefix}.soft"] = _("The soft cap must not be above the hard cap.")
         if soft is None and hard is None and f"{prefix}.soft" not in errors:
@@ -109,7 +82,7 @@ def _clean_budget(
             clean_quarters = None  # a form with the four fields left empty
         else:
             parsed = [
-                _amount(q, name=f"quarters.{index}", errors=errors, required=True)
+                clean_amount(q, name=f"quarters.{index}", errors=errors)
                 for index, q in enumerate(quarters)
             ]
             if all(q is not None for q in parsed):

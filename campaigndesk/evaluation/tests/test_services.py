@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.core.errors import (
@@ -228,6 +229,24 @@ def test_out_of_range_numbers_are_refused(user, field: str, value: object) -> No
         complete(activity, user("hq_manager"), **{field: value})
     assert list(raised.value.fields) == [field]
     assert status_of(activity) == "wrapped_up"
+
+
+@pytest.mark.parametrize(
+    ("field", "costs", "sales", "reason"),
+    [
+        ("sales", None, "1000000000000.00", "Too large."),
+        ("costs.0.amount", [{"category": "venue", "amount": "1e13"}], "0", "Too large."),
+        ("costs.0.amount", [{"category": "venue", "amount": "-5"}], "0", "Must not be negative."),
+    ],
+)
+def test_each_refused_amount_says_why(
+    user, field: str, costs: object, sales: str, reason: str
+) -> None:
+    """An amount past what the database holds was refused as "must not be negative"."""
+    activity = walk()
+    with translation.override("en"), pytest.raises(ValidationFailed) as raised:
+        complete(activity, user("hq_manager"), sales=sales, **({"costs": costs} if costs else {}))
+    assert raised.value.fields == {field: reason}
 
 
 @pytest.mark.parametrize("username", ["finance_reviewer", "sn_head", "planner_li"])
