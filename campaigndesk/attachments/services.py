@@ -44,16 +44,6 @@ def too_large_message() -> str:
     return _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes())}
 
 
-def _is_finance(user: User) -> bool:
-    profile = getattr(user, "profile", None)
-    return (
-        policies.role_of(user) == Role.REVIEWER
-        and profile is not None
-        and profile.department is not None
-        and profile.department.code == "finance"
-    )
-
-
 def may_upload(user: User, activity: Activity, kind: str) -> bool:
     """Receipts come from finance, the HQ manager and the market head; the other evidence from
     the market's people, the activity's support team and the HQ manager. Nothing is added to a
@@ -64,7 +54,7 @@ def may_upload(user: User, activity: Activity, kind: str) -> bool:
     if role == Role.HQ_MANAGER:
         return True
     if kind == AttachmentKind.RECEIPT:
-        return _is_finance(user) or (
+        return policies.is_reviewer_of(user, "finance") or (
             role == Role.MARKET_HEAD and policies.market_id_of(user) == activity.market_id
         )
     if role in MARKET_ROLES:

@@ -37,19 +37,9 @@ from campaigndesk.org import policies
 from campaigndesk.org.roles import MARKET_ROLES, Role
 
 
-def _is_finance(user: User) -> bool:
-    profile = getattr(user, "profile", None)
-    return (
-        policies.role_of(user) == Role.REVIEWER
-        and profile is not None
-        and profile.department is not None
-        and profile.department.code == "finance"
-    )
-
-
 def may_enter_costs(user: User) -> bool:
     """The actual costs come from finance, or from the HQ manager."""
-    return _is_finance(user) or policies.role_of(user) == Role.HQ_MANAGER
+    return policies.is_reviewer_of(user, "finance") or policies.role_of(user) == Role.HQ_MANAGER
 
 
 def _clean_costs(costs: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
@@ -211,7 +201,7 @@ def evaluation_complete(
 
 def may_verify_costs(user: User) -> bool:
     """Finance checks each cost line against its receipts."""
-    return _is_finance(user)
+    return policies.is_reviewer_of(user, "finance")
 
 
 @transaction.atomic

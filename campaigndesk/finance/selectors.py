@@ -439,13 +439,7 @@ def finance_department() -> Department | None:
 
 
 def is_finance_reviewer(user: User) -> bool:
-    profile = getattr(user, "profile", None)
-    return (
-        policies.role_of(user) == Role.REVIEWER
-        and profile is not None
-        and profile.department_id is not None
-        and profile.department.code == FINANCE
-    )
+    return policies.is_reviewer_of(user, FINANCE)
 
 
 def finance_acting_for(user: User) -> tuple[bool, User | None]:

@@ -66,6 +66,18 @@ def is_hq(user: AnyUser) -> bool:
     return role_of(user) in HQ_ROLES
 
 
+def is_reviewer_of(user: AnyUser, department_code: str) -> bool:
+    """A reviewer of that HQ department (finance enters costs, signs off budgets, verifies
+    receipts: HQ departments act only in their own department)."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return (
+        role_of(user) == Role.REVIEWER
+        and profile is not None
+        and profile.department_id is not None
+        and profile.department.code == department_code
+    )
+
+
 def activity_scope(user: AnyUser, *, via: str = "") -> Q:
     """A filter on activities (or anything with a `market`) to what the user may see; `via`
     prefixes the lookup for rows reached through a relation, e.g. `via="activity__"`."""
