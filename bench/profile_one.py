@@ -64,8 +64,8 @@ def main() -> None:
             elapsed = time.perf_counter() - t0
         sql_time = sum(float(q["time"]) for q in ctx.captured_queries)
         print(
-            f"== {name}: {response.status_code} {elapsed * 1000:.0f} ms (min of {len(times)}: "
-            f"{times[0] * 1000:.0f} ms, median {times[len(times) // 2] * 1000:.0f} ms), "
+            f"== {name}: {response.status_code} {elapsed * 1000:.1f} ms (min of {len(times)}: "
+            f"{times[0] * 1000:.2f} ms, median {times[len(times) // 2] * 1000:.2f} ms), "
             f"{len(ctx.captured_queries)} queries {sql_time * 1000:.0f} ms"
         )
         for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:6]:

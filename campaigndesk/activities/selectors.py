@@ -53,6 +53,20 @@ def activity_get(*, user: AnyUser, activity_id: int) -> Activity:
     return activity
 
 
+def activity_visible(*, user: AnyUser, activity_id: int) -> Activity:
+    """Only the columns a visibility check needs (id, market, status, dates), for reads that
+    list what hangs off the activity; `NotFound` exactly as `activity_get`. One query, no
+    joins or prefetches."""
+    activity = (
+        Activity.objects.filter(policies.activity_scope(user), pk=activity_id)
+        .only("id", "market_id", "status", "start_date", "end_date")
+        .first()
+    )
+    if activity is None:
+        raise NotFound(_("No such activity."))
+    return activity
+
+
 def activity_history(*, activity: Activity) -> QuerySet[AuditEntry]:
     """Every audit row filed under the activity, oldest first."""
     return (

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS, _reload
+from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS, _reload, json_response
 from campaigndesk.activities.schemas import ActivityOut
-from campaigndesk.activities.selectors import activity_get
+from campaigndesk.activities.selectors import activity_get, activity_visible
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
 from campaigndesk.onsite import selectors, services
@@ -131,17 +132,21 @@ def reports_create(request: ApiRequest, activity_id: int, payload: ReportIn) -> 
     response={200: ReportList, **READ_ERRORS},
     summary="Every daily report with running totals",
 )
-def reports_list(request: ApiRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_get(user=request.auth, activity_id=activity_id)
+def reports_list(request: ApiRequest, activity_id: int) -> HttpResponse:
+    # A visibility check without the activity's budget and template (2 queries fewer), and the
+    # rows rendered without ninja re-validating each against ReportOut (see json_response).
+    activity = activity_visible(user=request.auth, activity_id=activity_id)
     totals = selectors.report_totals(activity=activity)
-    return {
-        "items": [report_out(r) for r in selectors.reports_of(activity=activity)],
-        "totals": {
-            "visitors": totals["visitors"],
-            "leads": totals["leads"],
-            "sales": money(totals["sales"]),
-        },  # type: ignore[arg-type]
-    }
+    return json_response(
+        {
+            "items": [report_out(r) for r in selectors.reports_of(activity=activity)],
+            "totals": {
+                "visitors": totals["visitors"],
+                "leads": totals["leads"],
+                "sales": money(totals["sales"]),
+            },
+        }
+    )
 
 
 @router.patch(
