@@ -182,7 +182,10 @@ def postgres_database(args: argparse.Namespace, port: int) -> Iterator[str]:
         ).returncode
         == 0
     )
-    if not running:
+    if running:
+        # Its port, from postmaster.pid (line 4), not the one picked for a new server.
+        port = int((data / "postmaster.pid").read_text().splitlines()[3])
+    else:
         subprocess.run(
             [
                 *as_pg,

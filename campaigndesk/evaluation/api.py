@@ -9,7 +9,7 @@ from django.http import FileResponse
 from ninja import Router, Status
 
 from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS
-from campaigndesk.activities.selectors import activity_get
+from campaigndesk.activities.selectors import activity_get, activity_visible
 from campaigndesk.attachments.models import Attachment, AttachmentKind
 from campaigndesk.core.errors import NotFound
 from campaigndesk.core.formatting import local_iso, money
@@ -202,5 +202,5 @@ def lessons_get(request: ApiRequest, activity_id: int) -> dict[str, Any]:
     summary="The market's previous and same-period-last-year activities to learn from",
 )
 def reference_pack(request: ApiRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_get(user=request.auth, activity_id=activity_id)
+    activity = activity_visible(user=request.auth, activity_id=activity_id)
     return selectors.reference_pack(activity=activity)
