@@ -31,7 +31,6 @@ from campaigndesk.activities.workflow import Status as ActivityStatus
 from campaigndesk.core.errors import ValidationFailed
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
-from campaigndesk.core.models import AuditEntry
 from campaigndesk.org.schemas import ErrorOut
 
 router = Router(tags=["activities"])
@@ -92,19 +91,6 @@ def activity_out(activity: Activity) -> dict[str, Any]:
     }
 
 
-def history_out(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "at": local_iso(entry.at),
-        "actor": entry.actor.get_username() if entry.actor else None,
-        "on_behalf_of": entry.on_behalf_of.get_username() if entry.on_behalf_of else None,
-        "action": entry.action,
-        "from_status": entry.from_status,
-        "to_status": entry.to_status,
-        "note": entry.note,
-        "changes": entry.changes,
-    }
-
-
 def _reload(request: ApiRequest, activity: Activity) -> dict[str, Any]:
     return activity_out(selectors.activity_get(user=request.auth, activity_id=activity.pk))
 
@@ -148,7 +134,7 @@ def activities_list(request: ApiRequest, filters: Query[ActivityFilters]) -> Htt
     offset = (filters.page - 1) * PAGE_SIZE
     return json_response(
         {
-            "items": [activity_out(a) for a in qs[offset : offset + PAGE_SIZE]],
+            "items": selectors.activity_rows(qs, offset=offset, limit=PAGE_SIZE),
             "count": count,
             "page": filters.page,
             "page_size": PAGE_SIZE,
@@ -168,9 +154,7 @@ def activities_create(request: ApiRequest, payload: ActivityIn) -> Status:
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **READ_ERRORS})
 def activities_detail(request: ApiRequest, activity_id: int) -> HttpResponse:
-    return json_response(
-        activity_out(selectors.activity_get(user=request.auth, activity_id=activity_id))
-    )
+    return json_response(selectors.activity_row(user=request.auth, activity_id=activity_id))
 
 
 @router.patch(
@@ -208,7 +192,7 @@ def activities_cancel(
 )
 def activities_history(request: ApiRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_visible(user=request.auth, activity_id=activity_id)
-    return json_response([history_out(e) for e in selectors.activity_history(activity=activity)])
+    return json_response(selectors.activity_history_rows(activity=activity))
 
 
 # --- stage 1 transitions owned by the activity ---------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -133,17 +134,18 @@ def reports_create(request: ApiRequest, activity_id: int, payload: ReportIn) -> 
     summary="Every daily report with running totals",
 )
 def reports_list(request: ApiRequest, activity_id: int) -> HttpResponse:
-    # A visibility check without the activity's budget and template (2 queries fewer), and the
-    # rows rendered without ninja re-validating each against ReportOut (see json_response).
+    # A visibility check without the activity's budget and template (2 queries fewer), the
+    # totals summed from the rows read anyway (as report_totals sums them: 1 query fewer), and
+    # the rows rendered without ninja re-validating each against ReportOut (see json_response).
     activity = activity_visible(user=request.auth, activity_id=activity_id)
-    totals = selectors.report_totals(activity=activity)
+    reports = list(selectors.reports_of(activity=activity))
     return json_response(
         {
-            "items": [report_out(r) for r in selectors.reports_of(activity=activity)],
+            "items": [report_out(r) for r in reports],
             "totals": {
-                "visitors": totals["visitors"],
-                "leads": totals["leads"],
-                "sales": money(totals["sales"]),
+                "visitors": sum(r.visitors for r in reports),
+                "leads": sum(r.leads for r in reports),
+                "sales": money(sum((r.sales for r in reports), Decimal("0.00"))),
             },
         }
     )
