@@ -342,6 +342,33 @@ def _search_row(document: Document, now: datetime) -> tuple[Any, ...]:
     )
 
 
+def _market_row(
+    kind: str,
+    *,
+    object_id: int,
+    activity_id: int,
+    market_id: int,
+    body: str,
+    title: str,
+    now: datetime,
+    title_searched: bool = False,
+) -> tuple[Any, ...]:
+    """The search row of a text a market's people may read (all but the briefings)."""
+    return _search_row(
+        Document(
+            kind=kind,
+            object_id=object_id,
+            activity_id=activity_id,
+            market_id=market_id,
+            audience=Audience.MARKET,
+            title=title[:TITLE_MAX],
+            body=body,
+            title_searched=title_searched,
+        ),
+        now,
+    )
+
+
 # --- the generator ---------------------------------------------------------------------------
 
 
@@ -733,17 +760,18 @@ def _activities(
                 act.created + timedelta(days=2 + 7 * max(n_versions - 1, 0)),
             )
         )
-        document = Document(
-            kind=DocumentType.PROPOSAL,
-            object_id=act.id,
-            activity_id=act.id,
-            market_id=market.id,
-            audience=Audience.MARKET,
-            title=act.title[:TITLE_MAX],
-            body=_text(venue, *(sections[k] for k in sorted(sections))),
-            title_searched=True,
+        search.append(
+            _market_row(
+                DocumentType.PROPOSAL,
+                object_id=act.id,
+                activity_id=act.id,
+                market_id=market.id,
+                body=_text(venue, *(sections[k] for k in sorted(sections))),
+                title=act.title,
+                now=now,
+                title_searched=True,
+            )
         )
-        search.append(_search_row(document, now))
     writer.insert(
         Activity,
         [
@@ -851,17 +879,14 @@ def _reviews(
                     )
                 )
                 search.append(
-                    _search_row(
-                        Document(
-                            kind=DocumentType.OPINION,
-                            object_id=item_id,
-                            activity_id=act.id,
-                            market_id=market.id,
-                            audience=Audience.MARKET,
-                            title=act.title[:TITLE_MAX],
-                            body=_text(comment, response),
-                        ),
-                        now,
+                    _market_row(
+                        DocumentType.OPINION,
+                        object_id=item_id,
+                        activity_id=act.id,
+                        market_id=market.id,
+                        body=_text(comment, response),
+                        title=act.title,
+                        now=now,
                     )
                 )
                 opinion_id += 1
@@ -1082,17 +1107,14 @@ def _onsite(
                 )
             )
             search.append(
-                _search_row(
-                    Document(
-                        kind=DocumentType.DAILY_REPORT,
-                        object_id=report_id,
-                        activity_id=act.id,
-                        market_id=market.id,
-                        audience=Audience.MARKET,
-                        title=f"{act.title} · {day:%Y-%m-%d}"[:TITLE_MAX],
-                        body=_text(*body),
-                    ),
-                    now,
+                _market_row(
+                    DocumentType.DAILY_REPORT,
+                    object_id=report_id,
+                    activity_id=act.id,
+                    market_id=market.id,
+                    body=_text(*body),
+                    title=f"{act.title} · {day:%Y-%m-%d}",
+                    now=now,
                 )
             )
             report_id += 1
@@ -1112,17 +1134,14 @@ def _onsite(
             at = _naive(act.end, 21)
             summaries.append((summary_id, act.id, kind, author, *texts, at, at))
             search.append(
-                _search_row(
-                    Document(
-                        kind=DocumentType.SUMMARY,
-                        object_id=summary_id,
-                        activity_id=act.id,
-                        market_id=market.id,
-                        audience=Audience.MARKET,
-                        title=act.title[:TITLE_MAX],
-                        body=_text(*texts),
-                    ),
-                    now,
+                _market_row(
+                    DocumentType.SUMMARY,
+                    object_id=summary_id,
+                    activity_id=act.id,
+                    market_id=market.id,
+                    body=_text(*texts),
+                    title=act.title,
+                    now=now,
                 )
             )
             summary_id += 1
@@ -1224,17 +1243,14 @@ def _evaluation(
             items = rng.sample(list(LESSONS), 2)
             lessons.append((lesson_id, act.id, text, items, hq.manager, at, at))
             search.append(
-                _search_row(
-                    Document(
-                        kind=DocumentType.LESSON,
-                        object_id=lesson_id,
-                        activity_id=act.id,
-                        market_id=org[act.market].id,
-                        audience=Audience.MARKET,
-                        title=act.title[:TITLE_MAX],
-                        body=_text(text, *items),
-                    ),
-                    now,
+                _market_row(
+                    DocumentType.LESSON,
+                    object_id=lesson_id,
+                    activity_id=act.id,
+                    market_id=org[act.market].id,
+                    body=_text(text, *items),
+                    title=act.title,
+                    now=now,
                 )
             )
             lesson_id += 1
