@@ -18,20 +18,13 @@ from campaigndesk.activities import selectors, services, workflow
 from campaigndesk.activities.forms import CancelForm, ProposalForm, proposal_initial
 from campaigndesk.activities.models import Activity, BudgetCategory
 from campaigndesk.activities.workflow import Status
-from campaigndesk.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from campaigndesk.core.errors import DomainError, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import raise_http
 from campaigndesk.org import policies
 from campaigndesk.org.selectors import display_names, market_choices_for_user
 
 PAGE_SIZE = 20
-
-
-def _raise_http(error: DomainError) -> None:
-    """Visibility and role errors become Django's 404 and 403 pages."""
-    if isinstance(error, NotFound):
-        raise Http404(str(error.message))
-    if isinstance(error, Forbidden):
-        raise PermissionDenied(str(error.message))
 
 
 def _get_activity(request: PageRequest, activity_id: int) -> Activity:
@@ -109,7 +102,7 @@ def activity_edit(request: PageRequest, activity_id: int) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("Changes saved."))
@@ -182,7 +175,7 @@ def run_transition(
     try:
         action()
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         text = str(error.message)
         if isinstance(error, ValidationFailed) and not error.specific:
             text = "；".join(error.fields.values())

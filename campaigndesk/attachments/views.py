@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigndesk.activities.models import Activity
-from campaigndesk.activities.views import _get_activity, _raise_http
+from campaigndesk.activities.views import _get_activity
 from campaigndesk.attachments import selectors, services
 from campaigndesk.attachments.models import Attachment
 from campaigndesk.attachments.responses import download_response, thumbnail_response
@@ -21,6 +21,7 @@ from campaigndesk.attachments.templatetags.attachments import slot_context
 from campaigndesk.attachments.uploads import SizeLimit, guard_upload, read_upload
 from campaigndesk.core.errors import DomainError, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import raise_http
 
 SLOT_FIELDS = ("kind", "daily_report_id", "meeting_id", "summary_id", "cost_category")
 
@@ -113,7 +114,7 @@ def _upload(request: PageRequest, activity_id: int, guard: SizeLimit | None) -> 
     except ValidationFailed as error:
         errors.update(error.fields)
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         errors["form"] = str(error.message)
     if not fields:
         fields = {k: request.POST.get(k, "") for k in request.POST}
@@ -135,7 +136,7 @@ def delete(request: PageRequest, attachment_id: int) -> HttpResponse:
     try:
         services.attachment_delete(attachment_id=attachment.pk, by=request.user)
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         errors["form"] = str(error.message)
     if request.htmx:
         return _render_slot(

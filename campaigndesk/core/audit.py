@@ -1,4 +1,5 @@
-"""Writing the audit trail. Called by services inside their transaction, never by views."""
+"""The audit trail: written by services inside their transaction (never by views); its newest id
+keys the short read caches."""
 
 from __future__ import annotations
 
@@ -34,3 +35,9 @@ def audit_record(
         note=note,
         changes=changes or {},
     )
+
+
+def latest_audit_id() -> int:
+    """The newest audit row's id. Every write leaves one, so short-lived caches of reads
+    (the overview, search counts) put it in their key: a write makes a new key at once."""
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0

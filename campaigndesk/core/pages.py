@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaigndesk.core.errors import ValidationFailed
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from campaigndesk.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+
+def raise_http(error: DomainError) -> None:
+    """Visibility and role errors become Django's 404 and 403 pages; any other error returns,
+    for the page to show beside its form."""
+    if isinstance(error, NotFound):
+        raise Http404(str(error.message))
+    if isinstance(error, Forbidden):
+        raise PermissionDenied(str(error.message))
 
 
 def spread_errors(

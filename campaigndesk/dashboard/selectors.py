@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.workflow import Status
-from campaigndesk.core.models import AuditEntry
+from campaigndesk.core.audit import latest_audit_id
 from campaigndesk.evaluation.models import Evaluation, EvaluationCost, Lesson, LessonAck
 from campaigndesk.onsite.models import DailyReport, Summary, SummaryKind
 from campaigndesk.org import policies
@@ -250,7 +250,7 @@ def overview_key(*, user: AnyUser, start: date, end: date) -> str:
     writers committing out of order on PostgreSQL may leave a page at most the cache's
     seconds behind; what is late by the clock is, at most, as much late."""
     now = timezone.now()
-    latest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    latest = latest_audit_id()
     parts = [
         str(policies.activity_scope(user)),
         get_language() or "",

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigndesk.activities import playbooks
 from campaigndesk.activities.models import Playbook
-from campaigndesk.activities.views import _get_activity, _raise_http
+from campaigndesk.activities.views import _get_activity
 from campaigndesk.core.errors import DomainError, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import raise_http
 from campaigndesk.dashboard import selectors
 from campaigndesk.evaluation.selectors import evaluation_on, metrics_of
 from campaigndesk.org import policies
@@ -193,7 +194,7 @@ def playbook_detail(request: PageRequest, playbook_id: int) -> HttpResponse:
         except ValidationFailed as error:
             errors.update(error.fields)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(
@@ -238,7 +239,7 @@ def playbook_mark(request: PageRequest, activity_id: int) -> HttpResponse:
             by=request.user, activity_id=activity.pk, title=request.POST.get("title", "")
         )
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         messages.error(request, str(error.message))
         return redirect("activities:detail", activity_id=activity.pk)
     messages.success(request, _("Marked as a playbook: every market can start from it."))

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities.models import Activity, BudgetCategory, Playbook
-from campaigndesk.activities.views import _get_activity, _raise_http, run_transition
+from campaigndesk.activities.views import _get_activity, run_transition
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, ValidationFailed
 from campaigndesk.core.http import PageRequest
-from campaigndesk.core.pages import spread_errors
+from campaigndesk.core.pages import raise_http, spread_errors
 from campaigndesk.evaluation import selectors, services
 from campaigndesk.evaluation.models import Archive
 from campaigndesk.org import policies
@@ -119,7 +119,7 @@ def costs_form(request: PageRequest, activity_id: int) -> HttpResponse:
         except ValidationFailed as error:
             spread_errors(error, errors, {"costs": rows})
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Actual costs saved."))
@@ -150,7 +150,7 @@ def cost_verify(request: PageRequest, activity_id: int, line_id: int) -> HttpRes
     try:
         services.evaluation_cost_verify(activity_id=activity_id, line_id=line_id, by=request.user)
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Cost line verified."))
@@ -191,7 +191,7 @@ def evaluation_form(request: PageRequest, activity_id: int) -> HttpResponse:
         except ValidationFailed as error:
             spread_errors(error, errors, {"costs": rows})
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Evaluation completed."))
@@ -254,7 +254,7 @@ def lessons(request: PageRequest, activity_id: int) -> HttpResponse:
         except ValidationFailed as error:
             errors.update(error.fields)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Lessons sent to the market."))
@@ -285,7 +285,7 @@ def lessons_ack(request: PageRequest, activity_id: int) -> HttpResponse:
     try:
         services.lessons_acknowledge(activity_id=activity_id, by=request.user)
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Thank you: your acknowledgement is recorded."))

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigndesk.activities.views import _get_activity, _raise_http
+from campaigndesk.activities.views import _get_activity
 from campaigndesk.core.errors import DomainError, NotFound, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import raise_http
 from campaigndesk.exports import selectors, services
 from campaigndesk.exports.documents import proposal_docx
 from campaigndesk.exports.models import ExportJob, ExportStatus
@@ -100,7 +101,7 @@ def jobs(request: PageRequest) -> HttpResponse:
         except ValidationFailed as error:
             errors.update(error.fields)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Export started: it is prepared in the background."))

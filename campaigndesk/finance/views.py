@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities.models import BudgetCategory
-from campaigndesk.activities.views import _raise_http, run_transition
+from campaigndesk.activities.views import run_transition
 from campaigndesk.core.errors import DomainError, ValidationFailed
 from campaigndesk.core.http import PageRequest
+from campaigndesk.core.pages import raise_http
 from campaigndesk.finance import selectors, services
 from campaigndesk.finance.models import BudgetCap, MarketBudget
 from campaigndesk.org import policies
@@ -163,7 +164,7 @@ def budget_edit(request: PageRequest, code: str) -> HttpResponse:
                 else:
                     errors[name] = reason
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Budget saved."))

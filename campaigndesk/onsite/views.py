@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities.models import Activity
-from campaigndesk.activities.views import _get_activity, _raise_http, run_transition
+from campaigndesk.activities.views import _get_activity, run_transition
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Duplicate, ValidationFailed
 from campaigndesk.core.http import PageRequest
-from campaigndesk.core.pages import spread_errors
+from campaigndesk.core.pages import raise_http, spread_errors
 from campaigndesk.onsite import selectors, services
 from campaigndesk.onsite.models import (
     DailyReport,
@@ -215,7 +215,7 @@ def meeting_form(request: PageRequest, activity_id: int) -> HttpResponse:
                 rename={"office": "target", "username": "target"},
             )
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Meeting recorded."))
@@ -325,7 +325,7 @@ def report_form(
             errors["form"] = str(error.message)
             duplicate_of = error.details.get("report_id")
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(
@@ -403,7 +403,7 @@ def summary_form(request: PageRequest, activity_id: int, kind: str) -> HttpRespo
         except ValidationFailed as error:
             errors.update(error.fields)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["form"] = str(error.message)
         else:
             messages.success(request, _("Summary saved."))

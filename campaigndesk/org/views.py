@@ -19,13 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigndesk.core.errors import (
     DomainError,
     Duplicate,
-    Forbidden,
-    NotFound,
     TooManyAttempts,
     ValidationFailed,
 )
 from campaigndesk.core.http import PageRequest
 from campaigndesk.core.middleware import API_PREFIX
+from campaigndesk.core.pages import raise_http
 from campaigndesk.org import policies, selectors, services
 from campaigndesk.org.models import Market, Office, Profile
 from campaigndesk.org.roles import MARKET_ROLES, Role
@@ -58,13 +57,6 @@ def lockout_response(
     )
 
 
-def _raise_http(error: DomainError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(str(error.message))
-    if isinstance(error, Forbidden):
-        raise PermissionDenied(str(error.message))
-
-
 def _market_for(request: PageRequest) -> Market:
     """The market whose people the page shows: a market head's own; HQ picks one (?market=)."""
     user = request.user
@@ -81,7 +73,7 @@ def _market_for(request: PageRequest) -> Market:
     try:
         return selectors.market_of_people_manager(user=user, code=code)
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         raise
 
 
@@ -132,7 +124,7 @@ def people(request: PageRequest) -> HttpResponse:
         except Duplicate as error:
             errors["username"] = str(error.message)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             raise
         else:
             messages.success(request, _added_message(profile))
@@ -221,7 +213,7 @@ def person_edit(request: PageRequest, username: str) -> HttpResponse:
             ),
         )
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         raise
     return _row_or_page(request, profile)
 
@@ -245,7 +237,7 @@ def person_active(request: PageRequest, username: str) -> HttpResponse:
             _row_context(request, profile, row_errors=error.fields),
         )
     except DomainError as error:
-        _raise_http(error)
+        raise_http(error)
         raise
     return _row_or_page(request, profile)
 

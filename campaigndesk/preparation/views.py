@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigndesk.activities.models import Activity
-from campaigndesk.activities.views import _get_activity, _raise_http, run_transition
+from campaigndesk.activities.views import _get_activity, run_transition
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, ScheduleConflict, ValidationFailed
 from campaigndesk.core.http import PageRequest
-from campaigndesk.core.pages import spread_errors
+from campaigndesk.core.pages import raise_http, spread_errors
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -272,7 +272,7 @@ def team_form(request: PageRequest, activity_id: int) -> HttpResponse:
             errors["__all__"] = str(error.message)
             conflicts = error.details["conflicts"]
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["__all__"] = str(error.message)
         else:
             messages.success(request, _("Support team saved."))

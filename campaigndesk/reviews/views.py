@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.services import activity_resubmit
-from campaigndesk.activities.views import _get_activity, _raise_http, run_transition
+from campaigndesk.activities.views import _get_activity, run_transition
 from campaigndesk.activities.workflow import Status
 from campaigndesk.core.errors import DomainError, Forbidden, ValidationFailed
 from campaigndesk.core.http import PageRequest
-from campaigndesk.core.pages import spread_errors
+from campaigndesk.core.pages import raise_http, spread_errors
 from campaigndesk.org import policies
 from campaigndesk.org.models import Department
 from campaigndesk.org.roles import Role
@@ -160,7 +160,7 @@ def opinion_form(request: PageRequest, activity_id: int) -> HttpResponse:
         except ValidationFailed as error:
             spread_errors(error, errors, {"items": rows})
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["__all__"] = str(error.message)
         else:
             messages.success(request, _("Your opinion was recorded."))
@@ -269,7 +269,7 @@ def resubmit_form(request: PageRequest, activity_id: int) -> HttpResponse:
             if error.specific:
                 errors["__all__"] = str(error.message)
         except DomainError as error:
-            _raise_http(error)
+            raise_http(error)
             errors["__all__"] = str(error.message)
             unanswered = set(error.details.get("item_ids", []))
         else:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from campaigndesk.core.models import AuditEntry
+from campaigndesk.core.audit import latest_audit_id
 from campaigndesk.org import policies
 from campaigndesk.search.highlight import marked, snippet
 from campaigndesk.search.models import Audience, DocumentType, SearchDocument
@@ -160,7 +160,7 @@ def _count(sql: str, params: list[Any]) -> int:
     seconds = count_cache_seconds()
     key = ""
     if seconds:
-        latest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        latest = latest_audit_id()
         raw = json.dumps([connection.alias, sql, params, latest], default=str)
         key = "search-count:" + hashlib.sha256(raw.encode()).hexdigest()
         cached = cache.get(key)
