@@ -525,6 +525,10 @@ def briefing_compile(port: int, token: str, month: date) -> float:
 
 def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     env = django_env(url)
+    if args.no_read_cache:  # every read computed: what a reader pays first after a write
+        env.update(
+            READ_CACHE_SECONDS="0", OVERVIEW_CACHE_SECONDS="0", SEARCH_COUNT_CACHE_SECONDS="0"
+        )
     manage(env, "migrate", "--noinput", "-v0")  # a database generated before a new index
     manage(env, "collectstatic", "--noinput", "-v0")
     prepared = djtool(env, "prepare", str(args.burst))
@@ -613,6 +617,7 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     report = {
         "db": db,
         "layout": args.layout,
+        "read_cache": not args.no_read_cache,
         "servers": count,
         "workers_per_server": workers,
         "scale": {"markets": args.markets, "years": args.years, "scale": args.scale},
@@ -633,7 +638,9 @@ def run_one(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def print_table(report: dict[str, Any]) -> None:
     print(
-        f"\n== {report['db']} ({report['layout']}: {report['servers']}×gunicorn "
+        f"\n== {report['db']} ({report['layout']}"
+        f"{'' if report.get('read_cache', True) else ', read copies off'}: "
+        f"{report['servers']}×gunicorn "
         f"{report['workers_per_server']} workers; {report['rows']['activities']} activities; "
         f"client {report['client']}) =="
     )
@@ -677,6 +684,11 @@ def main() -> int:
     parser.add_argument("--pg-port", type=int, default=int(os.environ.get("BENCH_PG_PORT", 55447)))
     parser.add_argument("--python-client", action="store_true", help="ignore wrk")
     parser.add_argument(
+        "--no-read-cache",
+        action="store_true",
+        help="turn the short read copies off (core.readcache, overview, search counts)",
+    )
+    parser.add_argument(
         "--generate-only", action="store_true", help="generate (or find) the databases, no run"
     )
     args = parser.parse_args()
@@ -694,7 +706,9 @@ def main() -> int:
                 continue
             report = run_one(db, url, args)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        suffix = "-prod" if args.layout == "prod" else ""
+        suffix = ("-prod" if args.layout == "prod" else "") + (
+            "-nocache" if args.no_read_cache else ""
+        )
         out = RESULTS / f"{db}{suffix}-{stamp}.json"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print_table(report)

@@ -122,6 +122,24 @@ TEMPLATES = [
     },
 ]
 
+# --- Cache ----------------------------------------------------------------------------------------
+# Per process (nothing to run beside the app): it holds only short-lived copies of reads keyed by
+# the newest audit id (core.readcache, the overview, search counts), so processes need not share
+# it. A copy is a few kB; the oldest third goes when it is full.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))},
+    }
+}
+# How long those copies live (core.readcache; 10 s, none in tests): 0 turns them off.
+if os.environ.get("READ_CACHE_SECONDS"):
+    READ_CACHE_SECONDS = int(os.environ["READ_CACHE_SECONDS"])
+if os.environ.get("OVERVIEW_CACHE_SECONDS"):
+    OVERVIEW_CACHE_SECONDS = int(os.environ["OVERVIEW_CACHE_SECONDS"])
+if os.environ.get("SEARCH_COUNT_CACHE_SECONDS"):
+    SEARCH_COUNT_CACHE_SECONDS = int(os.environ["SEARCH_COUNT_CACHE_SECONDS"])
+
 # --- Database -----------------------------------------------------------------------------------
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.workflow import Status
-from campaigndesk.core.audit import latest_audit_id
+from campaigndesk.core.audit import data_version
 from campaigndesk.evaluation.models import Evaluation, EvaluationCost, Lesson, LessonAck
 from campaigndesk.onsite.models import DailyReport, Summary, SummaryKind
 from campaigndesk.org import policies
@@ -242,15 +242,16 @@ def overview_cache_seconds() -> int:
     return int(getattr(settings, "OVERVIEW_CACHE_SECONDS", default))
 
 
-def overview_key(*, user: AnyUser, start: date, end: date) -> str:
-    """The overview's cache key. What the overview shows depends on the user's scope only (the
-    filter itself is in the key, so a changed role or market is a new key at once), on the
-    language, the period and the day (and whether it is past 21:00), and on the data: every
-    write leaves an audit row, so the newest audit id changes with every write (one query). Two
-    writers committing out of order on PostgreSQL may leave a page at most the cache's
-    seconds behind; what is late by the clock is, at most, as much late."""
+def overview_key(*, user: AnyUser, start: date, end: date) -> tuple[str, bool]:
+    """The overview's cache key, and whether a body computed now may be kept under it. What the
+    overview shows depends on the user's scope only (the filter itself is in the key, so a
+    changed role or market is a new key at once), on the language, the period and the day (and
+    whether it is past 21:00), and on the data: every write leaves an audit row, so the newest
+    audit id changes with every write (one query; a body is kept only when no other write was
+    in progress: `core.audit.data_version`). What is late by the clock is at most the cache's
+    seconds late."""
     now = timezone.now()
-    latest = latest_audit_id()
+    version = data_version()
     parts = [
         str(policies.activity_scope(user)),
         get_language() or "",
@@ -258,9 +259,10 @@ def overview_key(*, user: AnyUser, start: date, end: date) -> str:
         end.isoformat(),
         timezone.localdate(now).isoformat(),
         str(timezone.localtime(now).time() >= time(21)),
-        str(latest),
+        str(version.latest),
     ]
-    return "overview:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    key = "overview:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return key, version.settled
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> str | None:

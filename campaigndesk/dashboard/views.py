@@ -62,7 +62,9 @@ def overview(request: PageRequest) -> HttpResponse:
     # The body is the same for everyone of the same scope: kept for a few seconds while no
     # write happened (selectors.overview_key), so a busy HQ does not recompute it per view.
     seconds = selectors.overview_cache_seconds()
-    key = selectors.overview_key(user=request.user, start=start, end=end) if seconds else ""
+    key, keep = (
+        selectors.overview_key(user=request.user, start=start, end=end) if seconds else ("", False)
+    )
     body = cache.get(key) if key else None
     if body is None:
         columns = selectors.board(user=request.user)
@@ -80,7 +82,7 @@ def overview(request: PageRequest) -> HttpResponse:
             },
             request=request,
         )
-        if key:
+        if keep:
             cache.set(key, str(body), seconds)
     return render(request, "dashboard/overview.html", {"body": mark_safe(body)})  # noqa: S308 - our own template's output
 

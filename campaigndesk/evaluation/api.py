@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from ninja import Router, Status
 
 from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS
@@ -14,6 +14,7 @@ from campaigndesk.attachments.models import Attachment, AttachmentKind
 from campaigndesk.core.errors import NotFound
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
+from campaigndesk.core.readcache import json_response, reuse
 from campaigndesk.evaluation import selectors, services
 from campaigndesk.evaluation.models import Archive, Evaluation
 from campaigndesk.evaluation.schemas import (
@@ -201,6 +202,10 @@ def lessons_get(request: ApiRequest, activity_id: int) -> dict[str, Any]:
     response={200: ReferencePackOut, **READ_ERRORS},
     summary="The market's previous and same-period-last-year activities to learn from",
 )
-def reference_pack(request: ApiRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_visible(user=request.auth, activity_id=activity_id)
-    return selectors.reference_pack(activity=activity)
+def reference_pack(request: ApiRequest, activity_id: int) -> HttpResponse:
+    def pack() -> HttpResponse:
+        activity = activity_visible(user=request.auth, activity_id=activity_id)
+        data = selectors.reference_pack(activity=activity)
+        return json_response(ReferencePackOut.model_validate(data).model_dump())
+
+    return reuse(request, pack)

@@ -10,11 +10,12 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS, _reload, json_response
+from campaigndesk.activities.api import READ_ERRORS, WRITE_ERRORS, _reload
 from campaigndesk.activities.schemas import ActivityOut
 from campaigndesk.activities.selectors import activity_get, activity_visible
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.http import ApiRequest
+from campaigndesk.core.readcache import json_response, reuse
 from campaigndesk.onsite import selectors, services
 from campaigndesk.onsite.models import DailyReport, Meeting, Summary
 from campaigndesk.onsite.schemas import (
@@ -137,18 +138,21 @@ def reports_list(request: ApiRequest, activity_id: int) -> HttpResponse:
     # A visibility check without the activity's budget and template (2 queries fewer), the
     # totals summed from the rows read anyway (as report_totals sums them: 1 query fewer), and
     # the rows rendered without ninja re-validating each against ReportOut (see json_response).
-    activity = activity_visible(user=request.auth, activity_id=activity_id)
-    reports = list(selectors.reports_of(activity=activity))
-    return json_response(
-        {
-            "items": [report_out(r) for r in reports],
-            "totals": {
-                "visitors": sum(r.visitors for r in reports),
-                "leads": sum(r.leads for r in reports),
-                "sales": money(sum((r.sales for r in reports), Decimal("0.00"))),
-            },
-        }
-    )
+    def reports() -> HttpResponse:
+        activity = activity_visible(user=request.auth, activity_id=activity_id)
+        rows = list(selectors.reports_of(activity=activity))
+        return json_response(
+            {
+                "items": [report_out(r) for r in rows],
+                "totals": {
+                    "visitors": sum(r.visitors for r in rows),
+                    "leads": sum(r.leads for r in rows),
+                    "sales": money(sum((r.sales for r in rows), Decimal("0.00"))),
+                },
+            }
+        )
+
+    return reuse(request, reports)
 
 
 @router.patch(

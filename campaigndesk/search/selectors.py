@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from campaigndesk.core.audit import latest_audit_id
+from campaigndesk.core.audit import data_version
 from campaigndesk.org import policies
 from campaigndesk.search.highlight import marked, snippet
 from campaigndesk.search.models import Audience, DocumentType, SearchDocument
@@ -155,17 +155,19 @@ def _count(sql: str, params: list[Any]) -> int:
     its hits would count again each time. So the count is kept a few seconds under a key made
     of the very SQL and parameters (the words and the scope) and of the newest audit id: every
     write leaves an audit row in the transaction that re-indexes what it wrote, so a write
-    makes a new key at once (two writers committing out of order on PostgreSQL: at most the
-    cache's seconds behind)."""
+    makes a new key at once; a count is kept only when no other write was in progress
+    (`core.audit.data_version`)."""
     seconds = count_cache_seconds()
     key = ""
     if seconds:
-        latest = latest_audit_id()
-        raw = json.dumps([connection.alias, sql, params, latest], default=str)
+        version = data_version()
+        raw = json.dumps([connection.alias, sql, params, version.latest], default=str)
         key = "search-count:" + hashlib.sha256(raw.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return int(cached)
+        if not version.settled:
+            key = ""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         count = int(cursor.fetchone()[0])
