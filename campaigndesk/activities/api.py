@@ -117,14 +117,14 @@ def activities_list(request: ApiRequest, filters: Query[ActivityFilters]) -> Htt
         raise ValidationFailed({"status": ", ".join(ActivityStatus.values)})
 
     def page() -> HttpResponse:
-        qs = selectors.activities_for_user(
-            user=request.auth, market=filters.market, status=filters.status
-        )
-        count = qs.count()
+        filtered = {"market": filters.market or None, "status": filters.status or None}
+        count = selectors.activities_for_user(user=request.auth, **filtered).count()
         offset = (filters.page - 1) * PAGE_SIZE
         return json_response(
             {
-                "items": selectors.activity_rows(qs, offset=offset, limit=PAGE_SIZE),
+                "items": selectors.activity_rows(
+                    user=request.auth, offset=offset, limit=PAGE_SIZE, **filtered
+                ),
                 "count": count,
                 "page": filters.page,
                 "page_size": PAGE_SIZE,

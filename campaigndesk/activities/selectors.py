@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from campaigndesk.activities.models import (
     BudgetLine,
     ProposalTemplate,
 )
+from campaigndesk.core.compiled import Compiled
 from campaigndesk.core.errors import NotFound
 from campaigndesk.core.formatting import local_iso, money
 from campaigndesk.core.models import AuditEntry
@@ -67,27 +68,74 @@ _ROW_COLUMNS = (
 )
 
 
+def _page(
+    shape: tuple[str, int, int],
+    *,
+    scope_market: int | None = None,
+    market: str | None = None,
+    status: str | None = None,
+    pk: int | None = None,
+) -> QuerySet[Any]:
+    """The API's page of activities (`activities_for_user`'s filters and order, or one by
+    `pk`) as plain rows; `shape`: the scope's kind (`policies.scope_of`), offset, limit."""
+    scope, offset, limit = shape
+    qs = Activity.objects.filter(policies.scope_filter(scope, scope_market))
+    if market is not None:
+        qs = qs.filter(market__code=market)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.order_by("-start_date", "-id").values_list(*_ROW_COLUMNS)[offset : offset + limit]
+
+
+def _lines(shape: int, **ids: int) -> QuerySet[Any]:
+    """The budget lines of `shape` activities (ids `a0`, `a1`, …) in their order."""
+    return (
+        BudgetLine.objects.filter(activity_id__in=[ids[f"a{i}"] for i in range(shape)])
+        .order_by("activity_id", "position", "id")
+        .values_list("activity_id", "category", "item", "amount")
+    )
+
+
+# The API's activity reads run on every request that is not a kept copy (core.readcache): the
+# SQL of each shape is compiled once (core.compiled).
+_PAGE = Compiled(_page)
+_LINES = Compiled(_lines)
+
+
 def activity_rows(
-    activities: QuerySet[Activity], *, offset: int, limit: int
+    *,
+    user: AnyUser,
+    offset: int,
+    limit: int,
+    market: str | None = None,
+    status: str | None = None,
+    pk: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of `activities` exactly as `activities.api.activity_out` shows each, read as plain
-    rows: the page (joined with market, template and author) and its budget lines, two queries
-    and no model instances (a page of 20 built 163 of them)."""
-    rows = list(
-        activities.prefetch_related(None).values_list(*_ROW_COLUMNS)[offset : offset + limit]
+    """A page of the activities `user` may see (market by code, status by value; or the one
+    `pk`) exactly as `activities.api.activity_out` shows each, read as plain rows: the page
+    (joined with market, template and author) and its budget lines, two queries and no model
+    instances (a page of 20 built 163 of them)."""
+    scope, scope_market = policies.scope_of(user)
+    given = {"market": market, "status": status, "pk": pk, "scope_market": scope_market}
+    rows = _PAGE.rows(
+        (scope, offset, limit), **{name: v for name, v in given.items() if v is not None}
     )
     lines: dict[int, list[dict[str, Any]]] = {}
     totals: dict[int, Decimal] = {}
     if rows:
-        for activity_id, category, item, amount in (
-            BudgetLine.objects.filter(activity_id__in=[row[0] for row in rows])
-            .order_by("activity_id", "position", "id")
-            .values_list("activity_id", "category", "item", "amount")
-        ):
+        ids = {f"a{i}": row[0] for i, row in enumerate(rows)}
+        for activity_id, category, item, amount in _LINES.rows(len(ids), **ids):
             lines.setdefault(activity_id, []).append(
                 {"category": category, "item": item, "amount": money(amount)}
             )
             totals[activity_id] = totals.get(activity_id, Decimal("0.00")) + amount
+    zone = timezone.get_current_timezone()
+
+    def local(value: datetime | None) -> str | None:
+        return None if value is None else value.astimezone(zone).isoformat()
+
     return [
         {
             "id": pk,
@@ -106,9 +154,9 @@ def activity_rows(
             "version": version,
             "template_version": template_version,
             "created_by": created_by,
-            "created_at": local_iso(created_at),
-            "updated_at": local_iso(updated_at),
-            "submitted_at": local_iso(submitted_at),
+            "created_at": local(created_at),
+            "updated_at": local(updated_at),
+            "submitted_at": local(submitted_at),
             "playbook": playbook,
         }
         for (
@@ -138,9 +186,7 @@ def activity_rows(
 
 def activity_row(*, user: AnyUser, activity_id: int) -> dict[str, Any]:
     """One activity as `activity_rows` shows it (2 queries); `NotFound` as `activity_get`."""
-    rows = activity_rows(
-        Activity.objects.filter(policies.activity_scope(user), pk=activity_id), offset=0, limit=1
-    )
+    rows = activity_rows(user=user, pk=activity_id, offset=0, limit=1)
     if not rows:
         raise NotFound(_("No such activity."))
     return rows[0]
@@ -163,14 +209,24 @@ def activity_visible(*, user: AnyUser, activity_id: int) -> Activity:
     """Only the columns a visibility check needs (id, market, status, dates), for reads that
     list what hangs off the activity; `NotFound` exactly as `activity_get`. One query, no
     joins or prefetches."""
-    activity = (
-        Activity.objects.filter(policies.activity_scope(user), pk=activity_id)
-        .only("id", "market_id", "status", "start_date", "end_date")
-        .first()
-    )
+    scope, scope_market = policies.scope_of(user)
+    given = {"scope_market": scope_market} if scope_market is not None else {}
+    activity: Activity | None = _VISIBLE.first(scope, pk=activity_id, **given)
     if activity is None:
         raise NotFound(_("No such activity."))
     return activity
+
+
+def _visible(shape: str, *, pk: int, scope_market: int | None = None) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(policies.scope_filter(shape, scope_market), pk=pk)
+        .only("id", "market_id", "status", "start_date", "end_date")
+        .order_by()[:1]
+    )
+
+
+# Every read of what hangs off an activity checks it first: compiled once (core.compiled).
+_VISIBLE = Compiled(_visible)
 
 
 def activity_history(*, activity: Activity) -> QuerySet[AuditEntry]:

@@ -70,5 +70,5 @@ def data_version() -> DataVersion:
         else:
             cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608 - our table
             latest, settled = cursor.fetchone()[0], True
-    own = any(not block._from_testcase for block in connection.atomic_blocks)
+    own = any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
     return DataVersion(latest=latest or 0, settled=bool(settled) and not own)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.db.models import Count, QuerySet
+
+from campaigndesk.core.compiled import Compiled
 from campaigndesk.notifications.models import Notification
 
 
@@ -12,4 +15,19 @@ def notifications_for_user(*, user: User, unread: bool = False) -> QuerySet[Noti
 
 
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    rows = _UNREAD.rows(user_id=user.pk)
+    return int(rows[0][0]) if rows else 0
+
+
+def _unread(shape: object, *, user_id: int) -> QuerySet[Any]:
+    return (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+        .order_by()
+    )
+
+
+# In every page's header: compiled once (core.compiled).
+_UNREAD = Compiled(_unread)

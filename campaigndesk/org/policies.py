@@ -81,11 +81,26 @@ def is_reviewer_of(user: AnyUser, department_code: str) -> bool:
 def activity_scope(user: AnyUser, *, via: str = "") -> Q:
     """A filter on activities (or anything with a `market`) to what the user may see; `via`
     prefixes the lookup for rows reached through a relation, e.g. `via="activity__"`."""
+    return scope_filter(*scope_of(user), via=via)
+
+
+def scope_of(user: AnyUser) -> tuple[str, int | None]:
+    """What `activity_scope` admits, as data: ("all", None) for HQ, ("market", its id) for a
+    market's people, ("none", None) for anyone else (a market role without a market too)."""
     role = role_of(user)
     if role in HQ_ROLES:
+        return "all", None
+    market_id = market_id_of(user) if role in MARKET_ROLES else None
+    return ("market", market_id) if market_id is not None else ("none", None)
+
+
+def scope_filter(kind: str, market_id: int | None, *, via: str = "") -> Q:
+    """The filter of a `scope_of` answer (for queries compiled once with the market id as a
+    parameter: core.compiled)."""
+    if kind == "all":
         return Q()
-    if role in MARKET_ROLES:
-        return Q(**{f"{via}market_id": market_id_of(user)})
+    if kind == "market":
+        return Q(**{f"{via}market_id": market_id})
     return Q(pk__in=[])
 
 

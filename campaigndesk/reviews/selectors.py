@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.workflow import Status
+from campaigndesk.core.compiled import Compiled
 from campaigndesk.org import policies
 from campaigndesk.org.models import Delegation, Department
 from campaigndesk.reviews.models import Opinion, OpinionItem, ReviewRound
@@ -78,17 +81,23 @@ def departments_acted_for(*, user: User) -> list[int]:
     profile = getattr(user, "profile", None)
     if policies.role_of(user) == "reviewer" and profile and profile.department_id:
         ids.add(profile.department_id)
-    today = timezone.localdate()
-    ids.update(
-        Delegation.objects.filter(
-            delegate=user,
-            delegator__profile__role="reviewer",
-            start_date__lte=today,
-            end_date__gte=today,
-            ended_at__isnull=True,
-        ).values_list("delegator__profile__department_id", flat=True)
-    )
+    rows = _ACTING_FOR.rows(user_id=user.pk, today=timezone.localdate())
+    ids.update(department_id for (department_id,) in rows)
     return sorted(ids)
+
+
+def _acting_for(shape: object, *, user_id: int, today: date) -> QuerySet[Any]:
+    return Delegation.objects.filter(
+        delegate_id=user_id,
+        delegator__profile__role="reviewer",
+        start_date__lte=today,
+        end_date__gte=today,
+        ended_at__isnull=True,
+    ).values_list("delegator__profile__department_id")
+
+
+# Asked on every page (the header's "my reviews"): compiled once (core.compiled).
+_ACTING_FOR = Compiled(_acting_for)
 
 
 @dataclass
