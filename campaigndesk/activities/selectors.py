@@ -240,20 +240,7 @@ def activity_history(*, activity: Activity) -> QuerySet[AuditEntry]:
 
 def activity_history_rows(*, activity: Activity) -> list[dict[str, Any]]:
     """`activity_history` as the API shows it: plain rows (no model instances, no profiles)."""
-    rows = (
-        AuditEntry.objects.filter(activity_id=activity.pk)
-        .order_by("at", "id")
-        .values_list(
-            "at",
-            "actor__username",
-            "on_behalf_of__username",
-            "action",
-            "from_status",
-            "to_status",
-            "note",
-            "changes",
-        )
-    )
+    rows = _HISTORY.rows(activity_id=activity.pk)
     return [
         {
             "at": local_iso(at),
@@ -267,6 +254,26 @@ def activity_history_rows(*, activity: Activity) -> list[dict[str, Any]]:
         }
         for at, actor, on_behalf_of, action, from_status, to_status, note, changes in rows
     ]
+
+
+def _history(shape: object, *, activity_id: int) -> QuerySet[Any]:
+    return (
+        AuditEntry.objects.filter(activity_id=activity_id)
+        .order_by("at", "id")
+        .values_list(
+            "at",
+            "actor__username",
+            "on_behalf_of__username",
+            "action",
+            "from_status",
+            "to_status",
+            "note",
+            "changes",
+        )
+    )
+
+
+_HISTORY = Compiled(_history)
 
 
 def template_current() -> ProposalTemplate:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaigndesk.activities.models import Activity
 from campaigndesk.activities.workflow import Status
+from campaigndesk.core.compiled import Compiled
 from campaigndesk.onsite.models import (
     DailyReport,
     Meeting,
@@ -74,6 +75,38 @@ def reports_of(*, activity: Activity) -> QuerySet[DailyReport]:
         .select_related("reported_by__profile")
         .order_by("date")
     )
+
+
+REPORT_COLUMNS = (
+    "id",
+    "date",
+    "visitors",
+    "leads",
+    "sales",
+    "progress",
+    "public_relations",
+    "competitors",
+    "issues",
+    "reported_by__username",
+    "updated_at",
+)
+
+
+def _report_rows(shape: object, *, activity_id: int) -> QuerySet[Any]:
+    return (
+        DailyReport.objects.filter(activity_id=activity_id)
+        .order_by("date")
+        .values_list(*REPORT_COLUMNS)
+    )
+
+
+# The API's list of an activity's reports, as plain rows compiled once (core.compiled).
+_REPORT_ROWS = Compiled(_report_rows)
+
+
+def report_rows(*, activity: Activity) -> list[tuple[Any, ...]]:
+    """`reports_of` as plain rows of REPORT_COLUMNS (no models, no profiles)."""
+    return _REPORT_ROWS.rows(activity_id=activity.pk)
 
 
 def report_totals(*, activity: Activity) -> dict[str, Any]:
