@@ -125,11 +125,11 @@ TEMPLATES = [
 # --- Cache ----------------------------------------------------------------------------------------
 # Per process (nothing to run beside the app): it holds only short-lived copies of reads keyed by
 # the newest audit id (core.readcache, the overview, search counts), so processes need not share
-# it. A copy is a few kB; the oldest third goes when it is full.
+# it. A copy is a few kB to a few dozen (at most 256 kB are kept); a third goes when it is full.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
     }
 }
 # How long those copies live (core.readcache; 10 s, none in tests): 0 turns them off.

@@ -15,8 +15,9 @@ seconds under a key of everything it depends on:
   other write was in progress, so it never stands for data it does not show.
 
 What is written without an audit row (the Django admin, management commands) shows within the
-copy's seconds. Errors (404, 403, 422) are never kept. Off in tests unless a test turns it on
-(`READ_CACHE_SECONDS`): their rows are often written without an audit row.
+copy's seconds. Errors (404, 403, 422) and answers over MAX_BYTES are never kept. Off in tests
+unless a test turns it on (`READ_CACHE_SECONDS`): their rows are often written without an audit
+row.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from campaigndesk.core.audit import data_version
 from campaigndesk.org import policies
 
 JSON = "application/json; charset=utf-8"
+MAX_BYTES = 256 * 1024  # larger answers are not kept: each process's cache lives in its memory
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
@@ -87,6 +89,6 @@ def reuse(
     if body is not None:
         return HttpResponse(body, content_type=JSON)
     response = compute()
-    if version.settled and response.status_code == 200:
+    if version.settled and response.status_code == 200 and len(response.content) <= MAX_BYTES:
         cache.set(key, response.content, seconds)
     return response

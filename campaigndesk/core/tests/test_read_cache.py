@@ -171,3 +171,12 @@ def test_not_kept_while_another_transaction_writes(api, on_site: Activity) -> No
     assert data_version().settled
     read(head, path)
     assert read(head, path)[1] == 2
+
+
+def test_a_large_answer_is_not_kept(api, on_site: Activity, monkeypatch) -> None:
+    monkeypatch.setattr("campaigndesk.core.readcache.MAX_BYTES", 100)
+    head = api("sn_head")
+    path = f"/activities/{on_site.pk}/history"
+    _, computed = read(head, path)
+    assert len(head.get(path).content) > 100
+    assert read(head, path)[1] == computed
