@@ -124,12 +124,22 @@ def test_each_scope_has_its_own_copy(api, on_site: Activity) -> None:
     assert henan.pk not in {a["id"] for a in shaanxi.get("/activities").json()["items"]}
     assert on_site.pk not in {a["id"] for a in henan_head.get("/activities").json()["items"]}
 
-    # HQ's copy of an HA activity is never given to SN: 404, and a 404 is never kept.
-    assert hq.get(f"/activities/{henan.pk}").status_code == 200
-    for _ in range(2):
-        response, queries = read(shaanxi, f"/activities/{henan.pk}")
-        assert response.status_code == 404 and queries > 2
-        assert response.json()["error"]["code"] == "not_found"
+    # HQ's copies of an HA activity are never given to SN: 404, and a 404 is never kept.
+    for template in READS[2:6]:
+        path = template.format(id=henan.pk)
+        assert hq.get(path).status_code == 200 and hq.get(path).content
+        for _ in range(2):
+            response, queries = read(shaanxi, path)
+            assert response.status_code == 404 and queries > 2, path
+            assert response.json()["error"]["code"] == "not_found"
+        assert henan_head.get(path).status_code == 200
+
+    # Search: HQ's copy holds HA's report; SN's answer to the same URL does not.
+    report(henan_head, walk(title="郑州路演", head="ha_head", until="on_site"), 0, "河南独有的竞品")
+    path = "/search?q=%E6%B2%B3%E5%8D%97%E7%8B%AC%E6%9C%89"  # 河南独有
+    assert hq.get(path).json()["count"] == 1 and hq.get(path).json()["count"] == 1
+    assert shaanxi.get(path).json()["count"] == 0
+    assert henan_head.get(path).json()["count"] == 1
 
 
 def test_not_kept_inside_a_transaction_of_our_own(demo: None) -> None:
