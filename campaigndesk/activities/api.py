@@ -117,13 +117,15 @@ def activities_list(request: ApiRequest, filters: Query[ActivityFilters]) -> Htt
         raise ValidationFailed({"status": ", ".join(ActivityStatus.values)})
 
     def page() -> HttpResponse:
-        filtered = {"market": filters.market or None, "status": filters.status or None}
-        count = selectors.activities_for_user(user=request.auth, **filtered).count()
+        market, status = filters.market or None, filters.status or None
+        count = selectors.activities_for_user(
+            user=request.auth, market=market, status=status
+        ).count()
         offset = (filters.page - 1) * PAGE_SIZE
         return json_response(
             {
                 "items": selectors.activity_rows(
-                    user=request.auth, offset=offset, limit=PAGE_SIZE, **filtered
+                    user=request.auth, offset=offset, limit=PAGE_SIZE, market=market, status=status
                 ),
                 "count": count,
                 "page": filters.page,

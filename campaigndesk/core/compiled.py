@@ -174,18 +174,16 @@ class Compiled:
                 f"{fresh_sql}\n{list(fresh_params)}"
             )
 
-    def rows(
-        self, shape: Hashable = (), *, using: str = DEFAULT_DB_ALIAS, **values: Any
-    ) -> list[Any]:
+    def rows(self, shape: Hashable = (), /, **values: Any) -> list[Any]:
         """The rows of a values_list query, converted as Django converts them."""
-        prepared, rows = self._execute(using, shape, values)
+        prepared, rows = self._execute(DEFAULT_DB_ALIAS, shape, values)
         if prepared is not None and rows and prepared.converters:
             rows = list(prepared.compiler.apply_converters(rows, prepared.converters))
         return [tuple(row) for row in rows]
 
-    def first(self, shape: Hashable = (), *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Any:
+    def first(self, shape: Hashable = (), /, **values: Any) -> Any:
         """The first row of a model query as its instance, related objects attached, or None."""
-        prepared, rows = self._execute(using, shape, values)
+        prepared, rows = self._execute(DEFAULT_DB_ALIAS, shape, values)
         if prepared is None or not rows:
             return rows[0] if rows else None
         row = rows[0]
@@ -193,7 +191,7 @@ class Compiled:
             row = next(iter(prepared.compiler.apply_converters(rows[:1], prepared.converters)))
         assert prepared.model is not None
         instance = prepared.model.from_db(
-            using, list(prepared.init_list), row[prepared.start : prepared.end]
+            DEFAULT_DB_ALIAS, list(prepared.init_list), row[prepared.start : prepared.end]
         )
         for populator in prepared.populators:
             populator.populate(row, instance)
