@@ -77,9 +77,8 @@ def reports_of(*, activity: Activity) -> QuerySet[DailyReport]:
     )
 
 
-REPORT_COLUMNS = (
-    "id",
-    "date",
+# What a reporter enters each day (besides the date).
+REPORT_FIELDS = (
     "visitors",
     "leads",
     "sales",
@@ -87,9 +86,8 @@ REPORT_COLUMNS = (
     "public_relations",
     "competitors",
     "issues",
-    "reported_by__username",
-    "updated_at",
 )
+REPORT_COLUMNS = ("id", "date", *REPORT_FIELDS, "reported_by__username", "updated_at")
 
 
 def _report_rows(shape: object, *, activity_id: int) -> QuerySet[Any]:

@@ -33,20 +33,11 @@ from campaigndesk.onsite.models import (
     SummaryKind,
     TrainingTopic,
 )
+from campaigndesk.onsite.selectors import REPORT_FIELDS
 from campaigndesk.org import policies
 from campaigndesk.org.models import Office
 from campaigndesk.org.selectors import market_choices_for_user
 from campaigndesk.preparation.models import TeamMember
-
-REPORT_FIELDS = (
-    "visitors",
-    "leads",
-    "sales",
-    "progress",
-    "public_relations",
-    "competitors",
-    "issues",
-)
 
 
 def _day_targets(activity: Activity) -> dict[str, Any]:

@@ -42,14 +42,21 @@ def market_heads_of(*, market_id: int) -> QuerySet[User]:
     )
 
 
-def reviewers_of(*, department_ids: list[int], on: date) -> QuerySet[User]:
-    """The reviewers of these departments, and whoever acts for one of them on `on`."""
-    delegates = Delegation.objects.filter(
-        delegator__profile__department_id__in=department_ids,
+def in_force(on: date) -> Q:
+    """A filter on delegations: a reviewer's, in force on `on` (begun, not past its last day,
+    not ended early)."""
+    return Q(
         delegator__profile__role="reviewer",
         start_date__lte=on,
         end_date__gte=on,
         ended_at__isnull=True,
+    )
+
+
+def reviewers_of(*, department_ids: list[int], on: date) -> QuerySet[User]:
+    """The reviewers of these departments, and whoever acts for one of them on `on`."""
+    delegates = Delegation.objects.filter(
+        in_force(on), delegator__profile__department_id__in=department_ids
     ).values("delegate_id")
     return User.objects.filter(
         Q(profile__role="reviewer", profile__department_id__in=department_ids)
@@ -62,13 +69,10 @@ def delegation_acting_for(*, delegate: User, department_id: int, on: date) -> De
     """The delegation through which `delegate` acts for a reviewer of the department on `on`."""
     return (
         Delegation.objects.filter(
+            in_force(on),
             delegate=delegate,
             delegator__is_active=True,
-            delegator__profile__role="reviewer",
             delegator__profile__department_id=department_id,
-            start_date__lte=on,
-            end_date__gte=on,
-            ended_at__isnull=True,
         )
         .select_related("delegator__profile")
         .order_by("start_date", "id")

@@ -15,6 +15,7 @@ from campaigndesk.activities.workflow import Status
 from campaigndesk.core.compiled import Compiled
 from campaigndesk.org import policies
 from campaigndesk.org.models import Delegation, Department
+from campaigndesk.org.selectors import in_force
 from campaigndesk.reviews.models import Opinion, OpinionItem, ReviewRound
 
 
@@ -87,13 +88,9 @@ def departments_acted_for(*, user: User) -> list[int]:
 
 
 def _acting_for(shape: object, *, user_id: int, today: date) -> QuerySet[Any]:
-    return Delegation.objects.filter(
-        delegate_id=user_id,
-        delegator__profile__role="reviewer",
-        start_date__lte=today,
-        end_date__gte=today,
-        ended_at__isnull=True,
-    ).values_list("delegator__profile__department_id")
+    return Delegation.objects.filter(in_force(today), delegate_id=user_id).values_list(
+        "delegator__profile__department_id"
+    )
 
 
 # Asked on every page (the header's "my reviews"): compiled once (core.compiled).
