@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -131,11 +131,6 @@ def activity_rows(
                 {"category": category, "item": item, "amount": money(amount)}
             )
             totals[activity_id] = totals.get(activity_id, Decimal("0.00")) + amount
-    zone = timezone.get_current_timezone()
-
-    def local(value: datetime | None) -> str | None:
-        return None if value is None else value.astimezone(zone).isoformat()
-
     return [
         {
             "id": pk,
@@ -154,9 +149,9 @@ def activity_rows(
             "version": version,
             "template_version": template_version,
             "created_by": created_by,
-            "created_at": local(created_at),
-            "updated_at": local(updated_at),
-            "submitted_at": local(submitted_at),
+            "created_at": local_iso(created_at),
+            "updated_at": local_iso(updated_at),
+            "submitted_at": local_iso(submitted_at),
             "playbook": playbook,
         }
         for (

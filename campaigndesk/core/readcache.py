@@ -51,10 +51,12 @@ def json_response(data: Any) -> HttpResponse:
     return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), content_type=JSON)
 
 
-def read_cache_seconds() -> int:
-    """settings.READ_CACHE_SECONDS: 10, none in tests."""
+def cache_seconds(setting: str) -> int:
+    """How long a short read cache keeps its copies: `settings.<setting>` (READ_CACHE_SECONDS
+    here, OVERVIEW_CACHE_SECONDS, SEARCH_COUNT_CACHE_SECONDS); 10, none in tests: their rows
+    are often written without an audit row."""
     default = 0 if getattr(settings, "TESTING", False) else 10
-    return int(getattr(settings, "READ_CACHE_SECONDS", default))
+    return int(getattr(settings, setting, default))
 
 
 def activity_scope_key(user: AnyUser) -> str:
@@ -70,7 +72,7 @@ def reuse(
     """The answer `compute()` gives `request` (an API read returning its JSON through
     `json_response`), or the copy kept of it as described above; a 200 answer is kept. Called by
     the view itself (not a decorator: ninja reads the view's own signature and annotations)."""
-    seconds = read_cache_seconds()
+    seconds = cache_seconds("READ_CACHE_SECONDS")
     if not seconds:
         return compute()
     version = data_version()

@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -233,13 +232,6 @@ def upcoming(*, user: AnyUser, days: int = 45) -> list[Activity]:
         .select_related("market")
         .order_by("start_date", "id")[:30]
     )
-
-
-def overview_cache_seconds() -> int:
-    """How long the overview's body is reused (settings.OVERVIEW_CACHE_SECONDS; 10, none in
-    tests: their rows are often written without an audit row)."""
-    default = 0 if getattr(settings, "TESTING", False) else 10
-    return int(getattr(settings, "OVERVIEW_CACHE_SECONDS", default))
 
 
 def overview_key(*, user: AnyUser, start: date, end: date) -> tuple[str, bool]:

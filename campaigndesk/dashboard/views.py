@@ -25,6 +25,7 @@ from campaigndesk.activities.views import _get_activity
 from campaigndesk.core.errors import DomainError, ValidationFailed
 from campaigndesk.core.http import PageRequest
 from campaigndesk.core.pages import raise_http
+from campaigndesk.core.readcache import cache_seconds
 from campaigndesk.dashboard import selectors
 from campaigndesk.evaluation.selectors import evaluation_on, metrics_of
 from campaigndesk.org import policies
@@ -61,7 +62,7 @@ def overview(request: PageRequest) -> HttpResponse:
         start, end = end, start
     # The body is the same for everyone of the same scope: kept for a few seconds while no
     # write happened (selectors.overview_key), so a busy HQ does not recompute it per view.
-    seconds = selectors.overview_cache_seconds()
+    seconds = cache_seconds("OVERVIEW_CACHE_SECONDS")
     key, keep = (
         selectors.overview_key(user=request.user, start=start, end=end) if seconds else ("", False)
     )

@@ -140,41 +140,44 @@ def reports_list(request: ApiRequest, activity_id: int) -> HttpResponse:
     # the rows rendered without ninja re-validating each against ReportOut (see json_response).
     def reports() -> HttpResponse:
         activity = activity_visible(user=request.auth, activity_id=activity_id)
-        items = [
-            {
-                "id": pk,
-                "date": day,
-                "visitors": visitors,
-                "leads": leads,
-                "sales": money(sales),
-                "progress": progress,
-                "public_relations": public_relations,
-                "competitors": competitors,
-                "issues": issues,
-                "reported_by": reported_by,
-                "updated_at": local_iso(updated_at),
-            }
-            for (
-                pk,
-                day,
-                visitors,
-                leads,
-                sales,
-                progress,
-                public_relations,
-                competitors,
-                issues,
-                reported_by,
-                updated_at,
-            ) in selectors.report_rows(activity=activity)
-        ]
+        items: list[dict[str, Any]] = []
+        total_sales = Decimal("0.00")
+        for (
+            pk,
+            day,
+            visitors,
+            leads,
+            sales,
+            progress,
+            public_relations,
+            competitors,
+            issues,
+            reported_by,
+            updated_at,
+        ) in selectors.report_rows(activity=activity):
+            items.append(
+                {
+                    "id": pk,
+                    "date": day,
+                    "visitors": visitors,
+                    "leads": leads,
+                    "sales": money(sales),
+                    "progress": progress,
+                    "public_relations": public_relations,
+                    "competitors": competitors,
+                    "issues": issues,
+                    "reported_by": reported_by,
+                    "updated_at": local_iso(updated_at),
+                }
+            )
+            total_sales += sales
         return json_response(
             {
                 "items": items,
                 "totals": {
                     "visitors": sum(r["visitors"] for r in items),
                     "leads": sum(r["leads"] for r in items),
-                    "sales": money(sum((Decimal(r["sales"]) for r in items), Decimal("0.00"))),
+                    "sales": money(total_sales),
                 },
             }
         )

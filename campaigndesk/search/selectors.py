@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -18,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 from campaigndesk.core.audit import data_version
+from campaigndesk.core.readcache import cache_seconds
 from campaigndesk.org import policies
 from campaigndesk.search.highlight import marked, snippet
 from campaigndesk.search.models import Audience, DocumentType, SearchDocument
@@ -143,13 +143,6 @@ def _queries(terms: list[str], scope: str) -> tuple[str, str, str, list[Any]]:
     raise NotImplementedError(f"search on {connection.vendor}")
 
 
-def count_cache_seconds() -> int:
-    """How long a query's count is reused (settings.SEARCH_COUNT_CACHE_SECONDS; 10, none in
-    tests: their rows are often written without an audit row)."""
-    default = 0 if getattr(settings, "TESTING", False) else 10
-    return int(getattr(settings, "SEARCH_COUNT_CACHE_SECONDS", default))
-
-
 def _count(sql: str, params: list[Any]) -> int:
     """The number of matches. Counting a common word reads every matching row; paging through
     its hits would count again each time. So the count is kept a few seconds under a key made
@@ -157,7 +150,7 @@ def _count(sql: str, params: list[Any]) -> int:
     write leaves an audit row in the transaction that re-indexes what it wrote, so a write
     makes a new key at once; a count is kept only when no other write was in progress
     (`core.audit.data_version`)."""
-    seconds = count_cache_seconds()
+    seconds = cache_seconds("SEARCH_COUNT_CACHE_SECONDS")
     key = ""
     if seconds:
         version = data_version()
